@@ -1,0 +1,18 @@
+// Program settings (loyalty rules, SLA policies) are built by a later release: an honest placeholder until then.
+import type { Route } from "./+types/settings";
+import { ComingSoon } from "#app/components/coming-soon.tsx";
+import { translator } from "#app/i18n/index.ts";
+import { requireStaff } from "#app/lib/guards.server.ts";
+
+export function loader({ context, request }: Route.LoaderArgs) {
+  requireStaff(context, request, "ADMIN");
+  return { title: translator(context.ctx.locale)("common.settings") };
+}
+
+export function meta({ data }: Route.MetaArgs) {
+  return [{ title: `${data?.title ?? ""} · Rapport` }];
+}
+
+export default function Page() {
+  return <ComingSoon section="common.settings" />;
+}

@@ -1,0 +1,1116 @@
+// Demo data: staff accounts, a demo customer with a full history, ~50 customers with varied
+// histories, and a bilingual help center. `npm run seed` (tsx prisma/seed.ts) or call seedDemo().
+//
+// Idempotent: nothing happens when admin@demo.rapport.test exists. Everything is written in one
+// transaction (under an advisory lock, so two processes starting at once cannot both seed), and
+// the admin is written last. The content is generated from a fixed seed, so every run produces
+// the same customers, orders and tickets; dates are relative to the time of seeding (rounded to the
+// hour) so the demo always has recent activity.
+import { pathToFileURL } from "node:url";
+import type { Db } from "../server/db/client.ts";
+import type { Locale, OrderStatus, Prisma, TicketPriority, TicketStatus, User } from "../server/db/generated/client.ts";
+import { openDatabase } from "../server/db/open.ts";
+import { hashPassword } from "../server/domain/auth/password.ts";
+import { parseEnv } from "../server/env.ts";
+import {
+  addMs,
+  chineseName,
+  createCustomer,
+  createHelpArticlePair,
+  createHelpCategory,
+  createOrder,
+  createStaff,
+  createTicket,
+  createTouchpoints,
+  CATALOG,
+  DAY,
+  englishName,
+  FactoryContext,
+  HOUR,
+  MINUTE,
+  ORDER_EVENT,
+  orderLedgerPlan,
+  refundedAt,
+  type CustomerWithUser,
+  type DbClient,
+  type OrderWithDetails,
+  type PlannedLedgerEntry,
+  type TicketWithMessages,
+  type TouchpointOverrides,
+} from "../test/factories/index.ts";
+
+export const DEMO_SEED = 20261123;
+export const DEMO_EMAILS = {
+  agent: "agent@demo.rapport.test",
+  agent2: "agent2@demo.rapport.test",
+  marketer: "marketer@demo.rapport.test",
+  admin: "admin@demo.rapport.test",
+  customer: "customer@demo.rapport.test",
+} as const;
+
+/** Days after delivery until pending points are released (the return window). */
+const RETURN_WINDOW_DAYS = 30;
+/** Tier thresholds on rolling 12-month spend, in USD-equivalent cents (for the demo only). */
+const TIER_THRESHOLDS: [string, number][] = [
+  ["PLATINUM", 300_000],
+  ["GOLD", 120_000],
+  ["SILVER", 40_000],
+];
+const USD_PER_UNIT: Record<string, number> = { USD: 1, EUR: 1.08, CNY: 0.14 };
+
+// ---------------------------------------------------------------------------------------------
+// Help center content
+// ---------------------------------------------------------------------------------------------
+
+const HELP_CATEGORIES = [
+  { slug: "orders", nameEn: "Orders & delivery", nameZh: "订单与配送" },
+  { slug: "returns", nameEn: "Returns & refunds", nameZh: "退货与退款" },
+  { slug: "points", nameEn: "Loyalty points", nameZh: "会员积分" },
+  { slug: "tiers", nameEn: "Membership tiers", nameZh: "会员等级" },
+  { slug: "account", nameEn: "Account & sign-in", nameZh: "账户与登录" },
+  { slug: "privacy", nameEn: "Privacy & your data", nameZh: "隐私与个人数据" },
+] as const;
+
+interface ArticleSeed {
+  key: string;
+  category: (typeof HELP_CATEGORIES)[number]["slug"];
+  slug: string;
+  views: number;
+  en: { title: string; summary: string; body: string };
+  zh: { title: string; summary: string; body: string };
+}
+
+const HELP_ARTICLES: ArticleSeed[] = [
+  {
+    key: "orders.tracking",
+    category: "orders",
+    slug: "track-your-order",
+    views: 1840,
+    en: {
+      title: "Tracking your order",
+      summary: "Where to find your order's status, the carrier and the tracking number.",
+      body: `Every order has its own page with a status timeline: **placed → paid → shipped → delivered**. Open **Orders** after you sign in and select the order number (it looks like \`R-100123\` and is also in your confirmation email).
+
+## When will my order ship?
+
+Most orders leave our warehouse within 1–2 business days after payment. As soon as the parcel is handed to the carrier, the order changes to **Shipped** and we send you an email with the carrier's name and the tracking number.
+
+## Following the parcel
+
+On the order page, select the tracking number to open the carrier's own tracking page. Carriers usually need a few hours before the first scan shows up, so don't worry if the link shows nothing right after you get our email.
+
+## The parcel seems stuck
+
+If the tracking has not changed for more than 5 business days, or the carrier says the parcel was delivered but you can't find it, select **Get help with this order** on the order page. Your ticket is then linked to the order, so we can check it with the carrier straight away.`,
+    },
+    zh: {
+      title: "查询订单物流",
+      summary: "在哪里查看订单状态、承运商和快递单号。",
+      body: `每个订单都有单独的详情页，并显示状态时间线：**已下单 → 已付款 → 已发货 → 已送达**。登录后打开**我的订单**，点击订单号即可查看（订单号形如 \`R-100123\`，也会出现在订单确认邮件中）。
+
+## 什么时候发货？
+
+大多数订单在付款后 1–2 个工作日内从仓库发出。包裹交给快递公司后，订单状态会变为**已发货**，我们也会发送一封邮件，告诉您承运商名称和快递单号。
+
+## 跟踪包裹
+
+在订单详情页点击快递单号，即可打开承运商的官方查询页面。快递公司通常需要几个小时才会出现第一条揽收记录，刚收到邮件时查不到信息属于正常情况。
+
+## 物流长时间没有更新
+
+如果物流信息超过 5 个工作日没有变化，或者显示已签收但您没有收到包裹，请在订单详情页点击**获取此订单的帮助**。这样提交的工单会自动关联该订单，客服可以立即与快递公司核实。`,
+    },
+  },
+  {
+    key: "orders.change-cancel",
+    category: "orders",
+    slug: "change-or-cancel-an-order",
+    views: 960,
+    en: {
+      title: "Changing or cancelling an order",
+      summary: "What you can still change before your order ships.",
+      body: `You can ask us to change the delivery address or cancel an order **until it ships**. Once the status is **Shipped**, the parcel is with the carrier and the order can no longer be changed; you can return it instead once it arrives.
+
+## How to ask
+
+Open the order and select **Get help with this order**, then tell us what you would like to change. Orders that are only **Placed** or **Paid** can almost always be cancelled the same day.
+
+## Refund of a cancelled order
+
+If you had already paid, the full amount goes back to your original payment method. The order changes to **Cancelled** and any points it would have earned are removed. Most banks show the refund within 5–10 business days.`,
+    },
+    zh: {
+      title: "修改或取消订单",
+      summary: "订单发货前还可以修改哪些信息。",
+      body: `在订单**发货之前**，您可以申请修改收货地址或取消订单。订单状态变为**已发货**后，包裹已交给快递公司，无法再修改；收到包裹后可以申请退货。
+
+## 如何申请
+
+打开订单详情页，点击**获取此订单的帮助**，说明您想修改的内容即可。状态为**已下单**或**已付款**的订单，通常当天就能取消。
+
+## 取消后的退款
+
+如果您已经付款，全部款项会原路退回到您的支付账户。订单状态会变为**已取消**，该订单对应的积分也会一并取消。大多数银行会在 5–10 个工作日内显示退款。`,
+    },
+  },
+  {
+    key: "returns.returns-and-refunds",
+    category: "returns",
+    slug: "returns-and-refunds",
+    views: 2310,
+    en: {
+      title: "Returns and refunds",
+      summary: "Return an item within 30 days of delivery and get your money back.",
+      body: `You can return most items within **30 days of delivery** for a full refund. Items must be unused and in their original packaging. Gift cards and opened coffee or tea cannot be returned unless they arrived damaged.
+
+## Start a return
+
+1. Open **Orders** and select the order.
+2. Choose **Get help with this order** and tell us which items you want to return and why.
+3. We reply with a prepaid return label (for damaged or wrong items) or the return address.
+
+## When do I get my refund?
+
+We refund as soon as the parcel arrives back at our warehouse, usually within 3 business days. The refund goes to your original payment method; your bank may need another 5–10 business days to show it. The order then shows **Refunded**.
+
+## What happens to my points?
+
+Points from an order stay *pending* during the 30-day return window. If you return the order, its pending points are removed; if you keep it, they become available when the window closes.`,
+    },
+    zh: {
+      title: "退货与退款",
+      summary: "签收后 30 天内可申请退货，全额退款。",
+      body: `大部分商品在**签收后 30 天内**可以申请退货并全额退款。退回的商品需保持未使用状态并带有原包装。礼品卡以及已拆封的咖啡、茶叶不支持退货（到货破损的除外）。
+
+## 如何申请退货
+
+1. 打开**我的订单**，选择相应订单。
+2. 点击**获取此订单的帮助**，说明需要退回的商品和退货原因。
+3. 客服会回复退货地址；如果商品破损或发错货，我们会提供预付运费的退货面单。
+
+## 退款多久到账？
+
+仓库收到退回的包裹后即办理退款，通常在 3 个工作日内完成。款项原路退回到您的支付账户，银行入账可能还需要 5–10 个工作日。退款完成后，订单状态会显示为**已退款**。
+
+## 积分会怎样处理？
+
+订单获得的积分在 30 天退货期内处于*待入账*状态。如果您退货，这部分待入账积分会被取消；如果没有退货，退货期结束后积分会自动变为可用积分。`,
+    },
+  },
+  {
+    key: "points.earning",
+    category: "points",
+    slug: "earning-points",
+    views: 1520,
+    en: {
+      title: "How you earn loyalty points",
+      summary: "Points for every order, plus bonuses for your birthday and for referring friends.",
+      body: `As a member you earn points on every paid order: **1 point for every US$1 or €1** you spend (1 point per ¥7), before shipping and tax. Your membership tier can multiply this.
+
+## Pending and available points
+
+New points are **pending** at first. They become **available** when the 30-day return window of the order closes. You can see both balances and every change on the **Points** page.
+
+## Other ways to earn
+
+- **Birthday bonus** — add your birthday in your account settings and we add bonus points every year.
+- **Referrals** — invite a friend; when they place their first order, you both get bonus points.
+- **Campaigns** — watch your inbox for double-points weekends and other bonus campaigns (if you have agreed to receive marketing emails).
+
+## Points I expected are missing
+
+Points appear once the order is paid. If an order was cancelled or refunded, its points are removed. Something else looks wrong? Open a ticket from the **Points** page and we will check your history.`,
+    },
+    zh: {
+      title: "如何获得会员积分",
+      summary: "每笔订单都能获得积分，生日和推荐好友还有额外奖励。",
+      body: `成为会员后，每笔已付款订单都能获得积分：**每消费 1 美元或 1 欧元得 1 分**（人民币每 7 元得 1 分），运费和税费不计入。会员等级越高，积分倍数越高。
+
+## 待入账积分与可用积分
+
+新获得的积分先显示为**待入账**，在订单的 30 天退货期结束后转为**可用积分**。您可以在**积分**页面查看两种余额以及每一笔积分变动。
+
+## 其他获取方式
+
+- **生日礼**：在账户设置中填写生日，每年生日我们都会送上额外积分。
+- **推荐好友**：邀请好友注册，好友完成首单后，双方都能获得奖励积分。
+- **营销活动**：关注双倍积分周末等活动邮件（需要您同意接收营销邮件）。
+
+## 积分没有到账？
+
+积分会在订单付款后出现。如果订单已取消或退款，对应的积分会被扣除。如果还有其他疑问，请在**积分**页面提交工单，我们会为您核查积分记录。`,
+    },
+  },
+  {
+    key: "points.redeeming",
+    category: "points",
+    slug: "redeeming-points",
+    views: 1105,
+    en: {
+      title: "Redeeming points for rewards",
+      summary: "Turn available points into a discount code for your next order.",
+      body: `Open **Points → Rewards** to see what you can get with your available points. When you redeem a reward, the points are deducted right away and you receive a **single-use discount code**.
+
+## Using your code
+
+Enter the code at checkout. Each code works once, for one order, and is shown on the **Points** page until you use it.
+
+## Good to know
+
+- Only *available* points can be redeemed; pending points become available after the return window.
+- If you return an order paid with a reward code, the discount is not paid out in cash.
+- Available points expire after a long period without any activity. We always email you before points expire.`,
+    },
+    zh: {
+      title: "使用积分兑换奖励",
+      summary: "用可用积分兑换下次购物可用的优惠码。",
+      body: `打开**积分 → 奖励**，即可查看当前可用积分能兑换的奖励。兑换后积分会立即扣除，您将获得一个**一次性优惠码**。
+
+## 如何使用优惠码
+
+结账时输入优惠码即可。每个优惠码只能用于一笔订单，使用前会一直显示在**积分**页面上。
+
+## 注意事项
+
+- 只有*可用积分*可以兑换；待入账积分需等退货期结束后才能使用。
+- 使用优惠码的订单如果退货，优惠部分不会以现金形式退还。
+- 账户长期没有任何活动时，可用积分会过期。积分过期前，我们一定会发邮件提醒您。`,
+    },
+  },
+  {
+    key: "tiers.overview",
+    category: "tiers",
+    slug: "membership-tiers",
+    views: 870,
+    en: {
+      title: "Membership tiers and benefits",
+      summary: "Bronze, Silver, Gold and Platinum: how tiers work and what they give you.",
+      body: `Every member starts at **Bronze**. Your tier is based on what you spent with us in the **last 12 months** (orders that were paid and not refunded), so it always reflects your recent shopping.
+
+| Tier | Points on orders |
+| --- | --- |
+| Bronze | standard rate |
+| Silver | more points per order |
+| Gold | even more, plus early access to sales |
+| Platinum | the highest rate and priority support |
+
+The exact spend needed for each tier is shown on your **Points** page, together with how much is left to reach the next one.
+
+## When does my tier change?
+
+We recalculate tiers every day. You move up as soon as your 12-month spend passes the next threshold. If your spend drops because older orders fall out of the 12-month window, your tier can go down again.`,
+    },
+    zh: {
+      title: "会员等级与权益",
+      summary: "铜卡、银卡、金卡和白金卡：等级如何计算，有哪些权益。",
+      body: `所有会员都从**铜卡**开始。会员等级根据您**最近 12 个月**的消费金额（已付款且未退款的订单）计算，始终反映您近期的购物情况。
+
+| 等级 | 订单积分 |
+| --- | --- |
+| 铜卡 | 标准积分 |
+| 银卡 | 每笔订单获得更多积分 |
+| 金卡 | 更多积分，并可提前参与促销 |
+| 白金卡 | 最高积分倍数，专属优先客服 |
+
+每个等级所需的消费金额，以及距离下一等级还差多少，都会显示在**积分**页面上。
+
+## 等级什么时候变化？
+
+我们每天重新计算会员等级。一旦 12 个月消费额达到下一等级的门槛，您会立即升级。如果较早的订单移出 12 个月的统计范围，消费额下降，等级也可能随之下调。`,
+    },
+  },
+  {
+    key: "account.reset-password",
+    category: "account",
+    slug: "reset-your-password",
+    views: 1330,
+    en: {
+      title: "Resetting your password",
+      summary: "Forgot your password? Get a reset link by email, or sign in with a magic link.",
+      body: `1. On the **Sign in** page, select **Forgot password?**
+2. Enter the email address of your account and submit.
+3. Open the email from us and select the link. It works once and expires after a short time.
+4. Choose a new password (at least 10 characters). You are then signed in, and every other session is signed out for your safety.
+
+## No email arrived?
+
+Check your spam folder, and make sure you typed the address you used for your orders. For your security we show the same message whether or not an account exists for an address, so we cannot tell you on screen if the address was wrong.
+
+## Sign in without a password
+
+You can also choose **Email me a sign-in link** on the sign-in page: we send a one-time link that signs you in directly.`,
+    },
+    zh: {
+      title: "重置密码",
+      summary: "忘记密码？通过邮件获取重置链接，或使用邮件登录链接直接登录。",
+      body: `1. 在**登录**页面点击**忘记密码？**
+2. 输入账户使用的邮箱地址并提交。
+3. 打开我们发送的邮件并点击其中的链接。该链接只能使用一次，并会在较短时间后失效。
+4. 设置新密码（至少 10 个字符）。设置完成后您将自动登录，为保障安全，其他设备上的登录会全部退出。
+
+## 没有收到邮件？
+
+请检查垃圾邮件文件夹，并确认输入的是下单时使用的邮箱。为保护账户安全，无论该邮箱是否已注册，页面都会显示相同的提示，因此无法在页面上告诉您邮箱是否填写有误。
+
+## 不用密码登录
+
+您也可以在登录页面选择**发送登录链接到邮箱**：我们会发送一个一次性链接，点击即可直接登录。`,
+    },
+  },
+  {
+    key: "privacy.data-export",
+    category: "privacy",
+    slug: "export-or-delete-your-data",
+    views: 410,
+    en: {
+      title: "Exporting or deleting your personal data",
+      summary: "Download everything we store about you, or ask us to erase it.",
+      body: `You are in control of your personal data. Go to **Account → Privacy** to manage it.
+
+## Download your data
+
+Select **Export my data** to download a file with everything we hold about you: your profile, orders, support tickets and messages, points history, marketing consent and the record of our contacts with you. The file is machine-readable (JSON), so you can take it to another service.
+
+## Marketing consent
+
+On the same page you can turn marketing emails on or off at any time. Every marketing email also has a one-click **Unsubscribe** link. Service emails about your orders and tickets are always sent.
+
+## Delete your account
+
+Select **Delete my account** to erase your personal data. Your name, email address and contact details are removed; we keep anonymous order records only where the law requires them for accounting. Your remaining points are forfeited, and this cannot be undone.`,
+    },
+    zh: {
+      title: "导出或删除个人数据",
+      summary: "下载我们保存的所有个人数据，或申请删除。",
+      body: `您可以自主管理自己的个人数据。请前往**账户 → 隐私**进行设置。
+
+## 导出个人数据
+
+点击**导出我的数据**，即可下载我们保存的关于您的全部信息：个人资料、订单、工单及消息、积分记录、营销授权以及我们与您的联系记录。文件为机器可读的 JSON 格式，方便您迁移到其他服务。
+
+## 营销授权
+
+在同一页面，您可以随时开启或关闭营销邮件。每封营销邮件中也都有一键**退订**链接。与订单和工单相关的服务通知邮件不受影响，会照常发送。
+
+## 注销账户
+
+点击**删除我的账户**即可清除您的个人数据。姓名、邮箱和联系方式都会被删除；根据法律对财务记录的要求，我们仅保留匿名化的订单记录。账户中剩余的积分将作废，且此操作无法撤销。`,
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Ticket content
+// ---------------------------------------------------------------------------------------------
+
+interface TicketTemplate {
+  category: string;
+  /** Order statuses the ticket fits; empty = not about an order. */
+  orderStatuses: OrderStatus[];
+  /** Ticket statuses the story fits (default: all). */
+  ticketStatuses?: TicketStatus[];
+  priority: TicketPriority;
+  en: { subject: string; body: string; reply: string; followUp: string; thanks: string };
+  zh: { subject: string; body: string; reply: string; followUp: string; thanks: string };
+  /** Goodwill points the agent gives when solving it. */
+  goodwill?: number;
+}
+
+const TICKET_TEMPLATES: TicketTemplate[] = [
+  {
+    category: "orders",
+    orderStatuses: ["SHIPPED", "PAID"],
+    ticketStatuses: ["NEW", "OPEN", "PENDING"],
+    priority: "NORMAL",
+    en: {
+      subject: "Where is my order {n}?",
+      body: "Hi, I ordered a few days ago and the tracking hasn't moved since. Could you check where my parcel {n} is?",
+      reply: "Thanks for your patience! I checked with the carrier: the parcel is at their regional hub and should be delivered within 2 business days. You can follow it with the tracking link on the order page.",
+      followUp: "It still shows the same status today. Could you check again?",
+      thanks: "It arrived this morning, thank you!",
+    },
+    zh: {
+      subject: "订单 {n} 什么时候能到？",
+      body: "您好，我几天前下的单，物流信息一直没有更新。麻烦帮我查一下订单 {n} 的包裹到哪里了？",
+      reply: "感谢您的耐心等待！已和快递公司核实，包裹目前在区域转运中心，预计 2 个工作日内送达。您可以在订单详情页点击快递单号查看最新进度。",
+      followUp: "今天物流还是没有变化，能再帮我问一下吗？",
+      thanks: "今天上午已经收到了，谢谢！",
+    },
+  },
+  {
+    category: "returns",
+    orderStatuses: ["DELIVERED"],
+    ticketStatuses: ["NEW", "OPEN", "PENDING"],
+    priority: "NORMAL",
+    en: {
+      subject: "Return request for {n}",
+      body: "Hello, the travel cup from order {n} is smaller than I expected. I'd like to return it. It's unused and still in the box.",
+      reply: "No problem! You're within the 30-day return window. Please send the cup to the return address in the attached instructions; we'll refund you as soon as it arrives.",
+      followUp: "I sent it back on Monday. Has it arrived yet?",
+      thanks: "Great, I'll send it this week. Thanks for the quick help.",
+    },
+    zh: {
+      subject: "订单 {n} 申请退货",
+      body: "您好，订单 {n} 里的随行杯比我想象的小，想申请退货。商品没有使用过，包装也都在。",
+      reply: "没问题！您的订单仍在 30 天退货期内。请按照附件中的说明把商品寄回退货地址，仓库收到后我们会马上为您退款。",
+      followUp: "我周一已经寄回了，请问仓库收到了吗？",
+      thanks: "好的，我这周就寄回，谢谢你们这么快处理。",
+    },
+  },
+  {
+    category: "returns",
+    orderStatuses: ["REFUNDED"],
+    priority: "HIGH",
+    en: {
+      subject: "Refund for {n} not received",
+      body: "The order page for {n} says Refunded, but I can't see the money on my card yet.",
+      reply: "I'm sorry for the wait. The refund was issued on our side; banks usually take 5–10 business days to show it. If it hasn't appeared after that, reply here and we'll send you the refund reference for your bank.",
+      followUp: "It has been a week now and still nothing.",
+      thanks: "It showed up today. Thank you!",
+    },
+    zh: {
+      subject: "订单 {n} 的退款还没到账",
+      body: "订单 {n} 显示已退款，但我的银行卡还没有收到钱。",
+      reply: "抱歉让您久等了。我们已经完成退款，银行入账一般需要 5–10 个工作日。如果之后仍未到账，请回复此工单，我们会提供退款流水号，方便您向银行查询。",
+      followUp: "已经一周了，还是没有到账。",
+      thanks: "今天到账了，谢谢！",
+    },
+  },
+  {
+    category: "orders",
+    orderStatuses: ["DELIVERED"],
+    priority: "HIGH",
+    goodwill: 100,
+    en: {
+      subject: "Item arrived damaged ({n})",
+      body: "The ceramic mug in order {n} arrived with a crack in the handle. I've attached a photo.",
+      reply: "I'm so sorry about that! We're sending a replacement today at no cost, and I've added 100 bonus points to your account for the trouble. No need to send the broken mug back.",
+      followUp: "Thanks. When will the replacement ship?",
+      thanks: "The replacement arrived in perfect condition. Thank you!",
+    },
+    zh: {
+      subject: "收到的商品有破损（{n}）",
+      body: "订单 {n} 里的陶瓷杯把手有裂痕，照片已附上。",
+      reply: "非常抱歉给您带来不便！我们今天会免费为您补发一个新的，并已向您的账户赠送 100 积分作为补偿。破损的杯子不需要寄回。",
+      followUp: "好的，请问补发的什么时候发货？",
+      thanks: "补发的杯子已经收到，完好无损，谢谢！",
+    },
+  },
+  {
+    category: "orders",
+    orderStatuses: ["PLACED", "PAID"],
+    ticketStatuses: ["NEW", "OPEN", "PENDING"],
+    priority: "URGENT",
+    en: {
+      subject: "Please cancel order {n}",
+      body: "I placed order {n} by mistake (wrong size). Please cancel it before it ships.",
+      reply: "I've stopped the order before it left the warehouse. It will be cancelled and, if you paid already, fully refunded to your card.",
+      followUp: "Has it been cancelled yet? It still shows as paid.",
+      thanks: "Thanks for catching it in time!",
+    },
+    zh: {
+      subject: "请取消订单 {n}",
+      body: "订单 {n} 下错了（尺寸选错），请在发货前帮我取消。",
+      reply: "已经在发货前拦截了这笔订单，我们会为您取消。如果已经付款，款项会全额原路退回。",
+      followUp: "取消了吗？订单还显示已付款。",
+      thanks: "谢谢及时处理！",
+    },
+  },
+  {
+    category: "points",
+    orderStatuses: ["DELIVERED", "SHIPPED"],
+    priority: "LOW",
+    en: {
+      subject: "Points from {n} still pending",
+      body: "My points from order {n} still say pending. When can I use them?",
+      reply: "Points stay pending during the 30-day return window after delivery, then they become available automatically. Your points will be available 30 days after the delivery date shown on the order.",
+      followUp: "OK, but the delivery was more than a month ago, I think?",
+      thanks: "Makes sense, thanks for explaining.",
+    },
+    zh: {
+      subject: "订单 {n} 的积分一直是待入账",
+      body: "订单 {n} 的积分一直显示待入账，什么时候可以使用？",
+      reply: "订单签收后的 30 天退货期内，积分会显示为待入账，期满后会自动转为可用积分。按订单上的签收日期，30 天后即可使用。",
+      followUp: "好的，不过我记得签收已经超过一个月了？",
+      thanks: "明白了，谢谢解释。",
+    },
+  },
+  {
+    category: "account",
+    orderStatuses: [],
+    priority: "NORMAL",
+    en: {
+      subject: "Password reset email never arrives",
+      body: "I've requested a password reset three times but no email arrives. I checked spam too.",
+      reply: "Thanks for letting me know. Your account uses a slightly different address (with a dot in it). I've sent a fresh reset link to that address, please check again.",
+      followUp: "Still nothing, unfortunately.",
+      thanks: "Found it, I'm back in. Thank you!",
+    },
+    zh: {
+      subject: "收不到重置密码的邮件",
+      body: "我已经申请了三次重置密码，一直没有收到邮件，垃圾箱也看过了。",
+      reply: "感谢反馈。您的账户注册时使用的邮箱地址略有不同（中间有一个点）。我已经向该地址重新发送了重置链接，请再查收一下。",
+      followUp: "还是没有收到。",
+      thanks: "收到了，已经可以登录了，谢谢！",
+    },
+  },
+  {
+    category: "privacy",
+    orderStatuses: [],
+    priority: "LOW",
+    en: {
+      subject: "Copy of my personal data",
+      body: "Under GDPR I'd like a copy of all the personal data you hold about me.",
+      reply: "Of course. You can download it any time under Account → Privacy → Export my data. I've also attached the export to this ticket for you.",
+      followUp: "The file didn't download for me, could you try again?",
+      thanks: "Got it, thanks.",
+    },
+    zh: {
+      subject: "申请导出个人数据",
+      body: "您好，我想获取你们保存的关于我的全部个人数据。",
+      reply: "当然可以。您随时可以在“账户 → 隐私 → 导出我的数据”中下载。我也已把导出的文件附在这个工单里。",
+      followUp: "文件下载不了，能再发一次吗？",
+      thanks: "收到了，谢谢。",
+    },
+  },
+  {
+    category: "tiers",
+    orderStatuses: [],
+    priority: "LOW",
+    en: {
+      subject: "How do I reach Gold?",
+      body: "I'm Silver at the moment. How much more do I need to spend to reach Gold, and when would it change?",
+      reply: "Your tier is based on your spend over the last 12 months. The Points page shows exactly how much is left until Gold; tiers are recalculated daily, so you'll move up the day after you pass it.",
+      followUp: "I can't find that on the Points page, where is it?",
+      thanks: "Found it, thanks!",
+    },
+    zh: {
+      subject: "怎样才能升到金卡？",
+      body: "我现在是银卡会员，还需要消费多少才能升到金卡？什么时候生效？",
+      reply: "会员等级按最近 12 个月的消费金额计算。积分页面会显示距离金卡还差多少；等级每天更新，达到门槛后第二天就会升级。",
+      followUp: "积分页面上没找到，在哪里看？",
+      thanks: "找到了，谢谢！",
+    },
+  },
+];
+
+const INTERNAL_NOTES = {
+  en: [
+    "Carrier confirmed the parcel is at the hub; follow up if no scan by Friday.",
+    "Customer is a long-time buyer. OK to be generous with goodwill points.",
+    "Checked payment provider: refund settled on our side.",
+    "Second contact about this. Escalate to team lead if it happens again.",
+  ],
+  zh: [
+    "已与快递核实，包裹在转运中心；周五前无更新需再次跟进。",
+    "老客户，可以适当赠送补偿积分。",
+    "已查支付渠道，我方退款已完成。",
+    "客户第二次咨询此问题，如再发生请升级给组长。",
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+// ---------------------------------------------------------------------------------------------
+
+export interface SeedOptions {
+  demoPassword: string;
+  log?: (m: string) => void;
+}
+
+interface Stats {
+  staff: number;
+  customers: number;
+  logins: number;
+  orders: number;
+  tickets: number;
+  ledgerEntries: number;
+  touchpoints: number;
+  articles: number;
+}
+
+interface CustomerPlan {
+  email: string;
+  name: string | null;
+  locale: Locale;
+  timeZone: string;
+  currency: string;
+  login: boolean;
+  verified: boolean;
+  consentEmail: boolean;
+  birthday: Date | null;
+  createdAt: Date;
+  externalId: string | null;
+  /** Orders: (status, placedAt), ascending. */
+  orders: { status: OrderStatus; placedAt: Date; source: string }[];
+}
+
+interface Agents {
+  ada: User;
+  liWei: User;
+}
+
+const ADVISORY_LOCK_KEY = 727_274_001;
+
+export async function seedDemo(db: Db, opts: SeedOptions): Promise<{ created: boolean }> {
+  const log = opts.log ?? (() => {});
+  if (await db.user.findUnique({ where: { email: DEMO_EMAILS.admin }, select: { id: true } })) {
+    log(`demo data already present (${DEMO_EMAILS.admin} exists): nothing to do`);
+    return { created: false };
+  }
+  const started = Date.now();
+  const passwordHash = await hashPassword(opts.demoPassword);
+  const now = new Date();
+  now.setUTCMinutes(0, 0, 0);
+  const ctx = new FactoryContext({ seed: DEMO_SEED, now, orderNumberStart: 100_000 });
+
+  const stats = await db.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${ADVISORY_LOCK_KEY})`);
+      if (await tx.user.findUnique({ where: { email: DEMO_EMAILS.admin }, select: { id: true } })) return null;
+      const stats: Stats = { staff: 0, customers: 0, logins: 0, orders: 0, tickets: 0, ledgerEntries: 0, touchpoints: 0, articles: 0 };
+
+      const staffCreatedAt = new Date(now.getTime() - 800 * DAY);
+      const staffUser = (email: string, name: string, role: "AGENT" | "MARKETER" | "ADMIN", locale: Locale = "en", timeZone = "UTC") =>
+        createStaff(tx, { email, name, role, passwordHash, locale, timeZone, createdAt: staffCreatedAt }, ctx);
+      const ada = await staffUser(DEMO_EMAILS.agent, "Ada Agent", "AGENT", "en", "Europe/London");
+      const liWei = await staffUser(DEMO_EMAILS.agent2, "Li Wei", "AGENT", "zh_CN", "Asia/Shanghai");
+      await staffUser(DEMO_EMAILS.marketer, "Max Marketer", "MARKETER", "en", "America/New_York");
+      stats.staff = 3;
+
+      stats.articles = await seedHelpCenter(tx, ctx);
+      log(`help center: ${HELP_CATEGORIES.length} categories, ${stats.articles} articles`);
+
+      await seedDemoCustomer(tx, ctx, { ada, liWei }, passwordHash, stats);
+      log(`demo customer ${DEMO_EMAILS.customer} with orders, tickets, points and touchpoints`);
+
+      await seedCustomers(tx, ctx, { ada, liWei }, passwordHash, stats);
+
+      // The admin last: its existence marks a complete seed.
+      await staffUser(DEMO_EMAILS.admin, "Alex Admin", "ADMIN", "en", "UTC");
+      stats.staff += 1;
+      return stats;
+    },
+    { timeout: 300_000, maxWait: 60_000 },
+  );
+
+  if (!stats) {
+    log("demo data was created by another process meanwhile: nothing to do");
+    return { created: false };
+  }
+  log(
+    `created ${stats.staff} staff, ${stats.customers} customers (${stats.logins} with logins), ${stats.orders} orders, ${stats.tickets} tickets, ` +
+      `${stats.ledgerEntries} ledger entries, ${stats.touchpoints} touchpoints, ${stats.articles} help articles in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  log(`sign in as ${Object.values(DEMO_EMAILS).join(", ")} with the demo password`);
+  return { created: true };
+}
+
+async function seedHelpCenter(tx: DbClient, ctx: FactoryContext): Promise<number> {
+  const categories = new Map<string, { id: string }>();
+  for (const [position, c] of HELP_CATEGORIES.entries()) {
+    categories.set(c.slug, await createHelpCategory(tx, { ...c, position }, ctx));
+  }
+  let n = 0;
+  for (const a of HELP_ARTICLES) {
+    const createdAt = new Date(ctx.now.getTime() - ctx.rng.int(90, 400) * DAY);
+    await createHelpArticlePair(
+      tx,
+      {
+        category: categories.get(a.category)!,
+        translationKey: a.key,
+        en: { slug: a.slug, title: a.en.title, summary: a.en.summary, bodyMarkdown: a.en.body },
+        zh: { slug: a.slug, title: a.zh.title, summary: a.zh.summary, bodyMarkdown: a.zh.body },
+        createdAt,
+        publishedAt: addMs(createdAt, 2 * HOUR),
+        viewCount: a.views,
+      },
+      ctx,
+    );
+    n += 2;
+  }
+  return n;
+}
+
+// --- the demo customer --------------------------------------------------------------------------
+
+async function seedDemoCustomer(tx: DbClient, ctx: FactoryContext, staff: Agents, passwordHash: string, stats: Stats) {
+  const now = ctx.now;
+  const ago = (days: number, hours = 0) => new Date(now.getTime() - days * DAY - hours * HOUR);
+  const chloe = await createCustomer(
+    tx,
+    {
+      email: DEMO_EMAILS.customer,
+      name: "Chloe Customer",
+      locale: "en",
+      timeZone: "America/New_York",
+      consentEmail: true,
+      birthday: CHLOE_BIRTHDAY(now),
+      createdAt: ago(420),
+      login: { passwordHash, createdAt: ago(420) },
+    },
+    ctx,
+  );
+  stats.customers++;
+  stats.logins++;
+
+  const item = (sku: string, quantity = 1) => {
+    const p = CATALOG_BY_SKU.get(sku)!;
+    return { sku: p.sku, name: p.name, quantity, unitPriceMinor: p.usdMinor };
+  };
+  const mk = (status: OrderStatus, placedAt: Date, items: ReturnType<typeof item>[], extra: Partial<Parameters<typeof createOrder>[1]> = {}) =>
+    createOrder(tx, { customerId: chloe.id, status, currency: "USD", placedAt, items, source: "stripe", ...extra }, ctx);
+
+  const orders: OrderWithDetails[] = [
+    await mk("DELIVERED", ago(330, 5), [item("POUR-SET-02"), item("FILTER-100", 2)]),
+    await mk("DELIVERED", ago(140, 2), [item("KETTLE-GN-1"), item("BEAN-ETH-250", 2)]),
+    await mk("CANCELLED", ago(95, 7), [item("GIFT-CARD-50")]),
+    await mk("REFUNDED", ago(75, 3), [item("CUP-TRV-35"), item("TOTE-CAN-01")]),
+    await mk("DELIVERED", ago(14, 4), [item("GRIND-HND-3"), item("BEAN-COL-1K")]),
+    await mk("SHIPPED", ago(4, 6), [item("SCALE-DIG-2"), item("MUG-CER-01", 2)], { carrier: "UPS" }),
+    await mk("PAID", ago(0, 9), [item("TEA-OOL-100", 2)]),
+  ];
+  stats.orders += orders.length;
+  const [, , , refunded, , shipped] = orders;
+
+  const t1 = await createTicket(
+    tx,
+    {
+      customerId: chloe.id,
+      order: shipped,
+      status: "OPEN",
+      priority: "NORMAL",
+      category: "orders",
+      assignee: staff.ada,
+      createdAt: ago(1, 20),
+      subject: `Where is my order ${shipped!.number}?`,
+      body: `Hi! My order ${shipped!.number} shipped a few days ago but the UPS tracking hasn't changed since Tuesday. Can you check what's going on?`,
+      reply: "Hi Chloe, thanks for reaching out! I've asked UPS to investigate. Their hub had a backlog this week, and your parcel should move again within a day or two. I'll update you here as soon as I hear back.",
+      followUp: "Thanks Ada. It still says \"in transit\" this morning, any news?",
+      internalNote: "Opened a trace with UPS (ref 1Z-TRACE-4471). If nothing by Friday, ship a replacement.",
+    },
+    ctx,
+  );
+  const t2 = await createTicket(
+    tx,
+    {
+      customerId: chloe.id,
+      order: refunded,
+      status: "SOLVED",
+      priority: "NORMAL",
+      category: "returns",
+      assignee: staff.ada,
+      createdAt: refunded!.events.find((e) => e.type === ORDER_EVENT.returnRequested)?.occurredAt ?? refunded!.placedAt,
+      subject: `Return for ${refunded!.number}`,
+      body: "Hello, the travel cup is too big for my car's cup holder. I'd like to return the whole order if possible.",
+      reply: "Hi Chloe, no problem at all. I've emailed you a prepaid return label. Once the parcel is back with us we'll refund the full amount to your card.",
+      followUp: "Perfect, I'll drop it off at UPS tomorrow. Thanks for making it so easy!",
+      csatScore: 5,
+      csatComment: "Quick and friendly, thanks!",
+    },
+    ctx,
+  );
+  stats.tickets += 2;
+
+  const extra: PlannedLedgerEntry[] = [
+    { type: "BONUS", availableDelta: 100, pendingDelta: 0, reason: "Welcome bonus", idempotencyKey: `demo:${chloe.id}:welcome`, createdAt: addMs(chloe.createdAt, MINUTE), sourceType: null, sourceId: null },
+    birthdayBonus(chloe.id, chloe.birthday!, ctx.now),
+    { type: "REDEEM", availableDelta: -250, pendingDelta: 0, reason: "Reward: $5 off your next order", idempotencyKey: `demo:${chloe.id}:redeem-1`, createdAt: ago(60), sourceType: "reward", sourceId: "five-off" },
+  ];
+  stats.ledgerEntries += await writeLedger(tx, chloe.id, orders, extra, ctx);
+  stats.touchpoints += await writeTouchpoints(tx, chloe, orders, [t1, t2], ctx, { signIns: 14, pageViews: 30 });
+  await setTier(tx, chloe.id, orders, ctx.now);
+}
+
+// --- the other customers -----------------------------------------------------------------------
+
+const CATALOG_BY_SKU = new Map(CATALOG.map((p) => [p.sku, p]));
+
+const TIME_ZONES: Record<string, string[]> = {
+  USD: ["America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"],
+  EUR: ["Europe/Berlin", "Europe/Paris", "Europe/Madrid", "Europe/Rome", "Europe/Amsterdam"],
+  CNY: ["Asia/Shanghai"],
+};
+
+function planCustomers(ctx: FactoryContext, count: number): CustomerPlan[] {
+  const { rng } = ctx;
+  const now = ctx.now;
+  const used = new Set<string>([DEMO_EMAILS.customer]);
+  const plans: CustomerPlan[] = [];
+  for (let i = 0; i < count; i++) {
+    const zh = rng.chance(0.3);
+    const person = zh ? chineseName(rng) : englishName(rng);
+    const locale: Locale = zh ? "zh_CN" : "en";
+    const currency = zh ? (rng.chance(0.85) ? "CNY" : "USD") : rng.weighted([["USD", 6], ["EUR", 4]] as const);
+    const domain = rng.pick(zh ? ["example.com", "example.net"] : ["example.com", "example.org", "example.net"]);
+    let email = `${person.handle}@${domain}`;
+    for (let k = 2; used.has(email); k++) email = `${person.handle}${k}@${domain}`;
+    used.add(email);
+
+    const login = rng.chance(0.5);
+    const nOrders = rng.weighted([[0, 3], [1, 4], [2, 4], [3, 4], [4, 3], [5, 3], [6, 2], [7, 2], [8, 2], [10, 1], [12, 1], [15, 1]] as const);
+    const firstSeen = new Date(now.getTime() - rng.int(3, 730) * DAY - rng.int(0, 23) * HOUR);
+    // Some customers drift away: their activity stops somewhere between first contact and now.
+    const churned = nOrders > 1 && rng.chance(0.3);
+    const lastActive = churned ? rng.dateBetween(addMs(firstSeen, 20 * DAY), new Date(now.getTime() - 120 * DAY)) : now;
+    const placed = Array.from({ length: nOrders }, () => rng.dateBetween(addMs(firstSeen, HOUR), lastActive < firstSeen ? addMs(firstSeen, 2 * HOUR) : lastActive)).sort((a, b) => a.getTime() - b.getTime());
+    const orders = placed.map((placedAt) => {
+      const ageDays = (now.getTime() - placedAt.getTime()) / DAY;
+      const status: OrderStatus =
+        ageDays < 0.5
+          ? rng.weighted([["PLACED", 2], ["PAID", 3]] as const)
+          : ageDays < 3
+            ? rng.weighted([["PAID", 3], ["SHIPPED", 3], ["CANCELLED", 1]] as const)
+            : ageDays < 8
+              ? rng.weighted([["SHIPPED", 4], ["DELIVERED", 3], ["CANCELLED", 1]] as const)
+              : rng.weighted([["DELIVERED", 88], ["REFUNDED", 6], ["CANCELLED", 6]] as const);
+      return { status, placedAt, source: login ? rng.weighted([["stripe", 3], ["api", 1]] as const) : rng.weighted([["api", 2], ["import", 1]] as const) };
+    });
+    // Without a login, the customer was created by their first order (or by an import).
+    const createdAt = login || orders.length === 0 ? firstSeen : orders[0]!.placedAt;
+    plans.push({
+      email,
+      name: !login && rng.chance(0.08) ? null : person.name,
+      locale,
+      timeZone: rng.pick(TIME_ZONES[currency]!),
+      currency,
+      login,
+      verified: rng.chance(0.9),
+      consentEmail: rng.chance(login ? 0.7 : 0.35),
+      birthday: rng.chance(login ? 0.6 : 0.1) ? new Date(Date.UTC(rng.int(1955, 2004), rng.int(0, 11), rng.int(1, 28))) : null,
+      createdAt,
+      externalId: login ? null : `SHOP-${10_000 + i * 7}`,
+      orders,
+    });
+  }
+  return plans;
+}
+
+/** Ticket statuses to spread over the customers: every status, several times. */
+const TICKET_STATUSES: TicketStatus[] = ["NEW", "NEW", "NEW", "OPEN", "OPEN", "OPEN", "OPEN", "PENDING", "PENDING", "PENDING", "SOLVED", "SOLVED", "SOLVED", "SOLVED", "SOLVED", "CLOSED", "CLOSED", "CLOSED", "CLOSED", "CLOSED"];
+const TICKET_AGE_HOURS: Record<TicketStatus, [number, number]> = { NEW: [0.3, 10], OPEN: [4, 60], PENDING: [10, 120], SOLVED: [48, 24 * 40], CLOSED: [24 * 10, 24 * 300] };
+
+async function seedCustomers(tx: DbClient, ctx: FactoryContext, agents: Agents, passwordHash: string, stats: Stats) {
+  const { rng } = ctx;
+  const plans = planCustomers(ctx, 49);
+  // Which customers get tickets (some get two).
+  const ticketOwners = rng.sample(
+    plans.map((_, i) => i),
+    16,
+  );
+  const ticketsFor = new Map<number, TicketStatus[]>();
+  TICKET_STATUSES.forEach((status, i) => {
+    const owner = ticketOwners[i % ticketOwners.length]!;
+    ticketsFor.set(owner, [...(ticketsFor.get(owner) ?? []), status]);
+  });
+
+  for (const [i, p] of plans.entries()) {
+    const customer = await createCustomer(
+      tx,
+      {
+        email: p.email,
+        name: p.name,
+        locale: p.locale,
+        timeZone: p.timeZone,
+        consentEmail: p.consentEmail,
+        birthday: p.birthday,
+        externalId: p.externalId,
+        createdAt: p.createdAt,
+        login: p.login ? { passwordHash, verified: p.verified, createdAt: p.createdAt } : false,
+      },
+      ctx,
+    );
+    stats.customers++;
+    if (p.login) stats.logins++;
+
+    const orders: OrderWithDetails[] = [];
+    for (const o of p.orders) {
+      orders.push(await createOrder(tx, { customerId: customer.id, status: o.status, placedAt: o.placedAt, currency: p.currency, source: o.source }, ctx));
+    }
+    stats.orders += orders.length;
+
+    const tickets: TicketWithMessages[] = [];
+    const goodwill: PlannedLedgerEntry[] = [];
+    for (const status of ticketsFor.get(i) ?? []) {
+      const [a, b] = TICKET_AGE_HOURS[status];
+      const createdAt = new Date(Math.max(ctx.now.getTime() - (a + rng.float() * (b - a)) * HOUR, customer.createdAt.getTime() + HOUR));
+      // Templates that fit the ticket status, each with the latest of the customer's orders it can
+      // be about (one whose relevant step happened before the ticket was opened).
+      const fitting = TICKET_TEMPLATES.filter((t) => !t.ticketStatuses || t.ticketStatuses.includes(status)).flatMap((t): { t: TicketTemplate; order: OrderWithDetails | null }[] => {
+        if (t.orderStatuses.length === 0) return [{ t, order: null }];
+        const order = [...orders].reverse().find((o) => t.orderStatuses.includes(o.status) && ticketAnchor(o) < createdAt);
+        return order ? [{ t, order }] : [];
+      });
+      // Prefer a ticket about an order when one fits.
+      const aboutOrder = fitting.filter((f) => f.order);
+      const { t: template, order } = aboutOrder.length > 0 && rng.chance(0.75) ? rng.pick(aboutOrder) : rng.pick(fitting.filter((f) => !f.order));
+      const text = p.locale === "zh_CN" ? template.zh : template.en;
+      const fill = (s: string) => s.replaceAll("{n}", order?.number ?? "");
+      const agent = status === "NEW" ? null : p.locale === "zh_CN" ? agents.liWei : rng.chance(0.75) ? agents.ada : agents.liWei;
+      const notes = agent === agents.liWei ? INTERNAL_NOTES.zh : INTERNAL_NOTES.en;
+      const solved = status === "SOLVED" || status === "CLOSED";
+      const ticket = await createTicket(
+        tx,
+        {
+          customerId: customer.id,
+          order,
+          status,
+          priority: rng.chance(0.7) ? template.priority : rng.pick(["LOW", "NORMAL", "HIGH"] as const),
+          category: template.category,
+          assignee: agent,
+          createdAt,
+          subject: fill(text.subject),
+          body: fill(text.body),
+          reply: fill(text.reply),
+          followUp: fill(status === "OPEN" ? text.followUp : text.thanks),
+          channel: !p.login || rng.chance(0.3) ? "email" : "portal",
+          internalNote: status !== "NEW" && rng.chance(0.4) ? rng.pick(notes) : false,
+          csatScore: solved && rng.chance(0.7) ? rng.weighted([[5, 6], [4, 3], [3, 1], [2, 1], [1, 1]] as const) : null,
+          csatComment: null,
+        },
+        ctx,
+      );
+      tickets.push(ticket);
+      if (template.goodwill && solved && ticket.solvedAt) {
+        goodwill.push({ type: "ADJUST", availableDelta: template.goodwill, pendingDelta: 0, reason: `Goodwill (ticket #${ticket.number})`, idempotencyKey: `ticket:${ticket.id}:goodwill`, createdAt: ticket.solvedAt, sourceType: "ticket", sourceId: ticket.id });
+      }
+    }
+    stats.tickets += tickets.length;
+
+    const extra: PlannedLedgerEntry[] = [...goodwill];
+    if (p.login && p.birthday) {
+      const bonus = birthdayBonus(customer.id, p.birthday, ctx.now);
+      if (bonus.createdAt > customer.createdAt) extra.push(bonus);
+    }
+    if (p.login && orders.length >= 3 && rng.chance(0.5)) {
+      const when = rng.dateBetween(orders[Math.floor(orders.length / 2)]!.placedAt, ctx.now);
+      extra.push({ type: "REDEEM", availableDelta: -rng.pick([250, 500, 1000]), pendingDelta: 0, reason: "Reward: discount code", idempotencyKey: `demo:${customer.id}:redeem`, createdAt: when, sourceType: "reward", sourceId: "discount" });
+    }
+    stats.ledgerEntries += await writeLedger(tx, customer.id, orders, extra, ctx);
+    stats.touchpoints += await writeTouchpoints(tx, customer, orders, tickets, ctx, {
+      signIns: p.login ? rng.int(1, 25) : 0,
+      pageViews: p.login ? rng.int(0, 40) : 0,
+    });
+    await setTier(tx, customer.id, orders, ctx.now);
+  }
+}
+
+/** The moment an order-related ticket can start from: delivery, refund, or placement. */
+function ticketAnchor(o: OrderWithDetails): Date {
+  if (o.status === "REFUNDED") return refundedAt(o) ?? o.placedAt;
+  if (o.status === "DELIVERED") return o.deliveredAt ?? o.placedAt;
+  return o.placedAt;
+}
+
+// --- ledger, touchpoints, tier -----------------------------------------------------------------
+
+const CHLOE_BIRTHDAY = (now: Date) => new Date(Date.UTC(1991, (now.getUTCMonth() + 2) % 12, 14));
+
+/** The BIRTHDAY entry for the most recent birthday (08:00 UTC) before now. */
+function birthdayBonus(customerId: string, birthday: Date, now: Date): PlannedLedgerEntry {
+  const bday = new Date(Date.UTC(now.getUTCFullYear(), birthday.getUTCMonth(), birthday.getUTCDate(), 8));
+  if (bday > now) bday.setUTCFullYear(bday.getUTCFullYear() - 1);
+  return { type: "BIRTHDAY", availableDelta: 200, pendingDelta: 0, reason: "Happy birthday!", idempotencyKey: `birthday:${customerId}:${bday.getUTCFullYear()}`, createdAt: bday, sourceType: null, sourceId: null };
+}
+
+/**
+ * Writes a customer's ledger in time order: the orders' EARN/RELEASE/REVERSE entries plus extras.
+ * Redemptions are capped at the available balance at that moment (and skipped at zero), so the
+ * running balances never go negative. The cached balances are set to the sums.
+ */
+async function writeLedger(tx: DbClient, customerId: string, orders: OrderWithDetails[], extra: PlannedLedgerEntry[], ctx: FactoryContext): Promise<number> {
+  const planned = [...orders.flatMap((o) => orderLedgerPlan(o, { now: ctx.now, refundedAt: refundedAt(o), returnWindowDays: RETURN_WINDOW_DAYS })), ...extra]
+    .filter((e) => e.createdAt.getTime() <= ctx.now.getTime())
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  let available = 0;
+  let pending = 0;
+  const rows: Prisma.LoyaltyLedgerEntryCreateManyInput[] = [];
+  for (const e of planned) {
+    let { availableDelta } = e;
+    if (e.type === "REDEEM") {
+      const want = -availableDelta;
+      const redeemable = Math.min(want, available - (available % 50));
+      if (redeemable <= 0) continue;
+      availableDelta = -redeemable;
+    }
+    available += availableDelta;
+    pending += e.pendingDelta;
+    if (available < 0 || pending < 0) throw new Error(`seed: ledger for ${customerId} would go negative at ${e.idempotencyKey}`);
+    rows.push({ customerId, type: e.type, availableDelta, pendingDelta: e.pendingDelta, reason: e.reason, sourceType: e.sourceType, sourceId: e.sourceId, idempotencyKey: e.idempotencyKey, createdAt: e.createdAt });
+  }
+  if (rows.length > 0) await tx.loyaltyLedgerEntry.createMany({ data: rows });
+  await tx.customer.update({ where: { id: customerId }, data: { pointsAvailable: available, pointsPending: pending } });
+  return rows.length;
+}
+
+const PAGE_PATHS = ["/", "/orders", "/points", "/points/rewards", "/help", "/account", "/account/privacy", ...HELP_ARTICLES.map((a) => `/help/${a.slug}`)];
+
+async function writeTouchpoints(
+  tx: DbClient,
+  customer: CustomerWithUser,
+  orders: OrderWithDetails[],
+  tickets: TicketWithMessages[],
+  ctx: FactoryContext,
+  opts: { signIns: number; pageViews: number },
+): Promise<number> {
+  const { rng } = ctx;
+  const userId = customer.userId;
+  const tps: TouchpointOverrides[] = [];
+  for (const o of orders) {
+    tps.push({ customerId: customer.id, type: "order.placed", channel: o.source === "stripe" ? "web" : o.source === "api" ? "api" : "system", occurredAt: o.placedAt, actorUserId: o.source === "stripe" ? userId : null, subjectType: "order", subjectId: o.id, metadata: { number: o.number, totalMinor: o.totalMinor, currency: o.currency } });
+    if (o.shippedAt) tps.push({ customerId: customer.id, type: "order.shipped", channel: "email", occurredAt: o.shippedAt, subjectType: "order", subjectId: o.id, metadata: { number: o.number } });
+    if (o.deliveredAt) tps.push({ customerId: customer.id, type: "order.delivered", channel: "system", occurredAt: o.deliveredAt, subjectType: "order", subjectId: o.id, metadata: { number: o.number } });
+    const refund = refundedAt(o);
+    if (refund) tps.push({ customerId: customer.id, type: "order.refunded", channel: "system", occurredAt: refund, subjectType: "order", subjectId: o.id, metadata: { number: o.number, amountMinor: o.refundedMinor } });
+  }
+  for (const t of tickets) {
+    const first = t.messages[0]!;
+    tps.push({ customerId: customer.id, type: "ticket.created", channel: first.channel === "email" ? "email" : "web", occurredAt: t.createdAt, actorUserId: first.channel === "email" ? null : userId, subjectType: "ticket", subjectId: t.id, metadata: { number: t.number, subject: t.subject } });
+    for (const m of t.messages) {
+      if (!m.fromCustomer && !m.internal) tps.push({ customerId: customer.id, type: "ticket.replied", channel: "email", occurredAt: m.createdAt, actorUserId: m.authorId, subjectType: "ticket", subjectId: t.id, metadata: { number: t.number } });
+    }
+    if (t.solvedAt) tps.push({ customerId: customer.id, type: "ticket.solved", channel: "staff", occurredAt: t.solvedAt, actorUserId: t.assigneeId, subjectType: "ticket", subjectId: t.id, metadata: { number: t.number, csatScore: t.csatScore } });
+  }
+  if (userId) {
+    const from = customer.createdAt;
+    for (let i = 0; i < opts.signIns; i++) {
+      tps.push({ customerId: customer.id, type: "auth.sign_in", channel: "web", occurredAt: rng.dateBetween(from, ctx.now), actorUserId: userId, metadata: { method: rng.chance(0.8) ? "password" : "magic_link" } });
+    }
+    for (let i = 0; i < opts.pageViews; i++) {
+      const order = orders.length > 0 && rng.chance(0.3) ? rng.pick(orders) : null;
+      const path = order ? `/orders/${order.number}` : rng.pick(PAGE_PATHS);
+      const occurredAt = order ? rng.dateBetween(order.placedAt, ctx.now) : rng.dateBetween(from, ctx.now);
+      tps.push({ customerId: customer.id, type: "page.view", channel: "web", occurredAt, actorUserId: userId, metadata: { path } });
+    }
+  }
+  return createTouchpoints(tx, tps, ctx);
+}
+
+/** Demo tier from rolling 12-month spend (paid, not refunded), in USD-equivalent cents. */
+async function setTier(tx: DbClient, customerId: string, orders: OrderWithDetails[], now: Date) {
+  const since = now.getTime() - 365 * DAY;
+  const spend = orders
+    .filter((o) => o.paidAt && o.paidAt.getTime() >= since && o.status !== "REFUNDED")
+    .reduce((s, o) => s + (o.totalMinor - o.refundedMinor) * (USD_PER_UNIT[o.currency] ?? 1), 0);
+  const tier = TIER_THRESHOLDS.find(([, min]) => spend >= min)?.[0] ?? "BRONZE";
+  if (tier !== "BRONZE") await tx.customer.update({ where: { id: customerId }, data: { tier } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Script entry: `tsx prisma/seed.ts`
+// ---------------------------------------------------------------------------------------------
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const log = (m: string) => console.log(`[seed] ${m}`);
+  const env = parseEnv();
+  const database = await openDatabase(env, { log });
+  try {
+    const { created } = await seedDemo(database.db, { demoPassword: env.DEMO_PASSWORD, log });
+    log(created ? "done" : "nothing created");
+  } catch (e) {
+    process.exitCode = 1;
+    console.error("[seed] failed:", e);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,77 @@
+// The environment, validated once at boot. Add a variable here (with a clear message) before
+// reading it anywhere else; nothing else in the server reads process.env directly.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgresql:// connection URL, e.g. postgresql://user:pass@host:5432/db");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int("must be a whole number").min(0).max(65535, "must be a TCP port (0-65535)").default(3000),
+  APP_URL: z.url("must be an absolute URL such as https://portal.example.com").optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)").optional(),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\/.+/.test(v), "must look like smtp://user:pass@host:587 or smtps://host:465")
+    .optional(),
+  /** Port of the built-in capture SMTP server (used only when SMTP_URL is unset); 0 = any free port. */
+  SMTP_CAPTURE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  MAIL_FROM: z.string().min(3).default("Rapport <no-reply@rapport.localhost>"),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "must start with sk_test_, sk_live_, rk_test_ or rk_live_").optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must start with whsec_").optional(),
+  DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("rapport-demo"),
+  SEED_DEMO: z.enum(["true", "false"]).default("true"),
+  /** Record page-view touchpoints (benchmarks switch this off to measure the cost). */
+  TOUCHPOINT_VIEWS: z.enum(["on", "off"]).default("on"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema> & { APP_URL: string; SESSION_SECRET: string };
+
+export class EnvError extends Error {}
+
+/** Parse an environment (default: process.env). Throws EnvError listing every problem. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}\nSee README.md "Configuration".`);
+  }
+  const env = result.data;
+  return {
+    ...env,
+    APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    SESSION_SECRET: env.SESSION_SECRET ?? persistentSecret(env.DATA_DIR),
+  };
+}
+
+/** Without SESSION_SECRET we keep one random secret in DATA_DIR so sessions survive restarts. */
+function persistentSecret(dataDir: string): string {
+  const file = path.resolve(dataDir, "session-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const secret = randomBytes(32).toString("hex");
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+/** For tests and the boot sequence: replace the parsed environment. */
+export function setEnv(next: Env) {
+  cached = next;
+}

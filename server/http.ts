@@ -1,0 +1,107 @@
+// The HTTP host: security headers, static assets, /api/trpc, page-view touchpoints, and the
+// React Router request handler whose load context carries the per-request tRPC caller.
+import path from "node:path";
+import { createRequestHandler } from "@react-router/express";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express, { type Request, type Response } from "express";
+import type { ServerBuild } from "react-router";
+import { createContext, type Services } from "./trpc/context.ts";
+import { appRouter, createCaller } from "./trpc/root.ts";
+
+export const TRPC_HEADER = "x-rapport-client";
+
+export function requestHeaders(req: Request): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) for (const x of v) h.append(k, x);
+    else if (typeof v === "string") h.set(k, v);
+  }
+  return h;
+}
+
+function clientIp(req: Request): string | null {
+  return req.ip ?? req.socket.remoteAddress ?? null;
+}
+
+async function requestContext(services: Services, req: Request, res: Response) {
+  return createContext(services, { headers: requestHeaders(req), ip: clientIp(req), setCookie: (c) => res.append("Set-Cookie", c) });
+}
+
+const PAGE_SKIP = /^\/(assets|api|favicon|robots|sitemap|healthz|__manifest)/;
+
+export interface HttpOptions {
+  services: Services;
+  mode: "production" | "development";
+  root: string;
+  log: (m: string) => void;
+}
+
+export async function createHttpApp(opts: HttpOptions) {
+  const { services } = opts;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    next();
+  });
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  // tRPC over HTTP. POSTs must carry the custom header: a cross-site form cannot set it (CSRF).
+  app.use(
+    "/api/trpc",
+    (req, res, next) => {
+      if (req.method !== "GET" && !req.get(TRPC_HEADER)) {
+        res.status(403).json({ error: { message: `Missing ${TRPC_HEADER} header`, code: "FORBIDDEN" } });
+        return;
+      }
+      next();
+    },
+    createExpressMiddleware({ router: appRouter, createContext: ({ req, res }) => requestContext(services, req, res) }),
+  );
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (opts.mode === "development") {
+    const vite = await import("vite");
+    const viteServer = await vite.createServer({ root: opts.root, server: { middlewareMode: true }, appType: "custom" });
+    app.use(viteServer.middlewares);
+    build = () => viteServer.ssrLoadModule("virtual:react-router/server-build") as Promise<ServerBuild>;
+    app.locals.vite = viteServer;
+  } else {
+    const buildDir = path.join(opts.root, "build");
+    app.use("/assets", express.static(path.join(buildDir, "client", "assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h", index: false }));
+    build = (await import(path.join(buildDir, "server", "index.js"))) as ServerBuild;
+  }
+  app.use(express.static(path.join(opts.root, "public"), { maxAge: "1h", index: false }));
+
+  app.all(
+    /.*/,
+    createRequestHandler({
+      build,
+      mode: opts.mode,
+      async getLoadContext(req, res) {
+        const ctx = await requestContext(services, req, res);
+        recordPageView(services, req, ctx);
+        return { ctx, trpc: createCaller(ctx) };
+      },
+    }),
+  );
+  return app;
+}
+
+/** Portal page views by customers, through the buffered writer (document and .data requests). */
+function recordPageView(services: Services, req: Request, ctx: Awaited<ReturnType<typeof createContext>>) {
+  if (req.method !== "GET" || services.env.TOUCHPOINT_VIEWS === "off") return;
+  const customerId = ctx.session?.user.customerId;
+  if (!customerId || PAGE_SKIP.test(req.path)) return;
+  const isData = req.path.endsWith(".data");
+  if (!isData && !(req.get("accept") ?? "").includes("text/html")) return;
+  const page = isData ? req.path.slice(0, -5).replace(/\/_root$/, "/") || "/" : req.path;
+  services.views.push({ customerId, type: "page.viewed", channel: "web", actorUserId: ctx.session!.user.id, subjectType: "page", subjectId: page.slice(0, 200) });
+}

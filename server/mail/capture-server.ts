@@ -1,0 +1,50 @@
+// A real SMTP server on loopback that stores every message it receives in CapturedMail, so that
+// with no SMTP_URL configured all outgoing mail can be read at /admin/mailbox (and by tests).
+import type { AddressInfo } from "node:net";
+import { simpleParser, type AddressObject } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import type { Db } from "../db/client.ts";
+
+function addresses(a: AddressObject | AddressObject[] | undefined): string {
+  if (!a) return "";
+  return (Array.isArray(a) ? a : [a]).map((x) => x.text).join(", ");
+}
+
+export async function startCaptureServer(db: Db, port = 0): Promise<{ port: number; url: string; close(): Promise<void> }> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    size: 25 * 1024 * 1024,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then(async (mail) => {
+          const rcpt = session.envelope.rcptTo.map((r) => r.address).join(", ");
+          const headers: Record<string, string> = {};
+          for (const [k, v] of mail.headers) headers[k] = typeof v === "string" ? v : JSON.stringify(v);
+          await db.capturedMail.create({
+            data: {
+              from: addresses(mail.from),
+              to: rcpt || addresses(mail.to),
+              subject: mail.subject ?? "",
+              text: mail.text ?? null,
+              html: typeof mail.html === "string" ? mail.html : null,
+              headers,
+            },
+          });
+          callback();
+        })
+        .catch((e: Error) => callback(e));
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const actual = (server.server.address() as AddressInfo).port;
+  return {
+    port: actual,
+    url: `smtp://127.0.0.1:${actual}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,61 @@
+// tRPC instance. Every procedure must declare an access policy in its meta (see procedures.ts);
+// test/integration/access-policy.integration.test.ts walks the router and enforces it.
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import { AppError, type FieldMessage } from "../domain/errors.ts";
+import type { Context } from "./context.ts";
+
+export type StaffRoleName = "AGENT" | "MARKETER" | "ADMIN";
+export type Policy =
+  | { kind: "public" }
+  | { kind: "authenticated" }
+  | { kind: "customer" }
+  | { kind: "staff"; roles: StaffRoleName[] };
+
+/** A customer-owned resource the procedure reads by id: another customer must get NOT_FOUND. */
+export interface OwnedResource {
+  kind: "session";
+  /** Input field holding the resource id. */
+  field: string;
+}
+
+export interface Meta {
+  policy?: Policy;
+  resource?: OwnedResource;
+}
+
+export function fieldErrorsOf(error: unknown): Record<string, FieldMessage> | undefined {
+  if (error instanceof AppError) return error.fieldErrors;
+  if (error instanceof ZodError) {
+    const out: Record<string, FieldMessage> = {};
+    for (const issue of error.issues) {
+      const key = issue.path.length ? String(issue.path[0]) : "form";
+      out[key] ??= issue.message.startsWith("errors.") ? issue.message : "errors.invalid";
+    }
+    return out;
+  }
+  return undefined;
+}
+
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      return { ...shape, data: { ...shape.data, stack: undefined, fieldErrors: fieldErrorsOf(error.cause) ?? null } };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const middleware = t.middleware;
+
+/** Domain AppErrors become tRPC errors with the same code (FieldMessage details kept as cause). */
+export const baseProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
+});
