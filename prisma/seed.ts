@@ -784,9 +784,9 @@ async function seedDemoCustomer(tx: DbClient, ctx: FactoryContext, staff: Agents
       assignee: staff.ada,
       createdAt: ago(1, 20),
       subject: `Where is my order ${shipped!.number}?`,
-      body: `Hi! My order ${shipped!.number} shipped a few days ago but the UPS tracking hasn't changed since Tuesday. Can you check what's going on?`,
+      body: `Hi! My order ${shipped!.number} has shipped, but the UPS tracking hasn't changed since it was picked up. Can you check what's going on?`,
       reply: "Hi Chloe, thanks for reaching out! I've asked UPS to investigate. Their hub had a backlog this week, and your parcel should move again within a day or two. I'll update you here as soon as I hear back.",
-      followUp: "Thanks Ada. It still says \"in transit\" this morning, any news?",
+      followUp: "Thanks Ada. It still says \"in transit\", any news?",
       internalNote: "Opened a trace with UPS (ref 1Z-TRACE-4471). If nothing by Friday, ship a replacement.",
     },
     ctx,
@@ -838,7 +838,7 @@ function planCustomers(ctx: FactoryContext, count: number): CustomerPlan[] {
   const used = new Set<string>([DEMO_EMAILS.customer]);
   const plans: CustomerPlan[] = [];
   for (let i = 0; i < count; i++) {
-    const zh = rng.chance(0.3);
+    const zh = i % 3 === 1; // about a third Chinese-speaking
     const person = zh ? chineseName(rng) : englishName(rng);
     const locale: Locale = zh ? "zh_CN" : "en";
     const currency = zh ? (rng.chance(0.85) ? "CNY" : "USD") : rng.weighted([["USD", 6], ["EUR", 4]] as const);
@@ -847,7 +847,7 @@ function planCustomers(ctx: FactoryContext, count: number): CustomerPlan[] {
     for (let k = 2; used.has(email); k++) email = `${person.handle}${k}@${domain}`;
     used.add(email);
 
-    const login = rng.chance(0.5);
+    const login = rng.chance(0.5) || i < 4; // the first few always have logins (both languages)
     const nOrders = rng.weighted([[0, 3], [1, 4], [2, 4], [3, 4], [4, 3], [5, 3], [6, 2], [7, 2], [8, 2], [10, 1], [12, 1], [15, 1]] as const);
     const firstSeen = new Date(now.getTime() - rng.int(3, 730) * DAY - rng.int(0, 23) * HOUR);
     // Some customers drift away: their activity stops somewhere between first contact and now.

@@ -24,6 +24,8 @@ export function freshIp() {
 
 export interface CallerOptions {
   userId?: string | null;
+  /** Act with an existing session token instead of a new session. */
+  sessionToken?: string;
   ip?: string;
   services?: Services;
   cookies?: string[];
@@ -34,8 +36,9 @@ export interface CallerOptions {
 export async function callerAs(opts: CallerOptions = {}) {
   const services = opts.services ?? testServices();
   const headers = new Headers(opts.headers);
-  let sessionToken: string | undefined;
-  if (opts.userId) {
+  let sessionToken = opts.sessionToken;
+  if (sessionToken) headers.set("cookie", `${SESSION_COOKIE}=${sessionToken}`);
+  else if (opts.userId) {
     sessionToken = (await createSession(db(), opts.userId, { ip: "127.0.0.1" })).token;
     headers.set("cookie", `${SESSION_COOKIE}=${sessionToken}`);
   }

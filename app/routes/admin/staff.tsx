@@ -39,14 +39,14 @@ export async function action({ context, request }: Route.ActionArgs) {
 
   switch (intent) {
     case "invite": {
-      const values = { intent, ...formValues(form, "email", "role") };
+      const values: Record<string, string> = { ...formValues(form, "email", "role"), intent };
       return attempt(async () => {
         const inv = await trpc.invite({ email: values.email, role: values.role as StaffRoleName });
         return done("admin.invited", { email: inv.email });
       }, values);
     }
     case "setRole": {
-      const values = { intent, ...formValues(form, "userId", "role", "name") };
+      const values: Record<string, string> = { ...formValues(form, "userId", "role", "name"), intent };
       return attempt(async () => {
         await trpc.setRole({ userId: values.userId, role: values.role as StaffRoleName });
         // An admin who gives up the admin role can no longer see this page: go to their new home.
@@ -55,7 +55,7 @@ export async function action({ context, request }: Route.ActionArgs) {
       }, values);
     }
     case "setDisabled": {
-      const values = { intent, ...formValues(form, "userId", "disabled", "name") };
+      const values: Record<string, string> = { ...formValues(form, "userId", "disabled", "name"), intent };
       const disabled = values.disabled === "true";
       return attempt(async () => {
         await trpc.setDisabled({ userId: values.userId, disabled });
@@ -63,7 +63,7 @@ export async function action({ context, request }: Route.ActionArgs) {
       }, values);
     }
     case "revoke": {
-      const values = { intent, ...formValues(form, "inviteId", "email") };
+      const values: Record<string, string> = { ...formValues(form, "inviteId", "email"), intent };
       return attempt(async () => {
         await trpc.revokeInvite({ inviteId: values.inviteId });
         return done("admin.revoked", { email: values.email });
@@ -94,11 +94,13 @@ export default function Staff({ loaderData }: Route.ComponentProps) {
 
   const success = result?.ok && result.message ? t(result.message, Object.fromEntries(Object.entries(result.params).map(([k, v]) => [k, v.startsWith("common.") ? t(v) : v]))) : null;
   const inviteFailed = result && !result.ok && result.values?.intent === "invite" ? result : undefined;
+  const unknownFailed = result && !result.ok && !["invite", "setRole", "setDisabled", "revoke"].includes(result.values?.intent ?? "") ? result : undefined;
 
   return (
     <section className="stack">
       <h1>{t("admin.staffTitle")}</h1>
       {success ? <Notice>{success}</Notice> : null}
+      <FormError error={unknownFailed?.formError} />
 
       <table className="data-table">
         <caption>{t("admin.staffCaption")}</caption>

@@ -60,6 +60,10 @@ function channelLabel(t: T, channel: string) {
   return label(t, `staff.channel_${channel}`, channel);
 }
 
+function tierLabel(t: T, tier: string) {
+  return label(t, `staff.tier${tier}`, tier);
+}
+
 function localeName(t: T, l: string) {
   return l === "zh_CN" || l === "zh-CN" ? t("staff.localeZh") : l === "en" ? t("staff.localeEn") : l;
 }
@@ -103,7 +107,7 @@ export default function Customer({ loaderData }: Route.ComponentProps) {
         <h1>{c.name || c.email}</h1>
         <p>
           {c.name ? <>{c.email} </> : null}
-          <span className="badge">{t("staff.tierBadge", { tier: c.tier })}</span>
+          <span className="badge">{t("staff.tierBadge", { tier: tierLabel(t, c.tier) })}</span>
         </p>
       </header>
 
@@ -150,7 +154,7 @@ export default function Customer({ loaderData }: Route.ComponentProps) {
           <h2 id="c360-loyalty">{t("staff.loyalty")}</h2>
           <dl className="kv">
             <dt>{t("staff.tier")}</dt>
-            <dd>{c.tier}</dd>
+            <dd>{tierLabel(t, c.tier)}</dd>
             <dt>{t("staff.pointsAvailable")}</dt>
             <dd>{num.format(c.pointsAvailable)}</dd>
             <dt>{t("staff.pointsPending")}</dt>

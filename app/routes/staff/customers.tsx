@@ -2,7 +2,7 @@
 // and a search is a shareable URL. Each row links to the customer's 360° page.
 import { Form, Link } from "react-router";
 import type { Route } from "./+types/customers";
-import { translator } from "#app/i18n/index.ts";
+import { hasKey, translator } from "#app/i18n/index.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
 
@@ -73,7 +73,7 @@ export default function Customers({ loaderData }: Route.ComponentProps) {
                   </th>
                   <td>{c.email}</td>
                   <td>
-                    <span className="badge">{c.tier}</span>
+                    <span className="badge">{hasKey(`staff.tier${c.tier}`) ? t(`staff.tier${c.tier}`) : c.tier}</span>
                   </td>
                   <td>{num.format(c.pointsAvailable)}</td>
                   <td>{num.format(c.orders)}</td>
