@@ -134,7 +134,7 @@ export default function Staff({ loaderData }: Route.ComponentProps) {
                     <label htmlFor={roleSelectId} className="visually-hidden">
                       {t("admin.roleFor", { name: display })}
                     </label>
-                    <select id={roleSelectId} name="role" defaultValue={u.staffRole ?? "AGENT"} aria-invalid={roleError ? true : undefined} aria-describedby={roleError ? `${roleSelectId}-error` : undefined}>
+                    <select key={`${u.staffRole}-${roleError ?? ""}`} id={roleSelectId} name="role" defaultValue={u.staffRole ?? "AGENT"} aria-invalid={roleError ? true : undefined} aria-describedby={roleError ? `${roleSelectId}-error` : undefined}>
                       {ROLES.map((r) => (
                         <option key={r} value={r}>
                           {t(`common.role${r}`)}
