@@ -296,18 +296,20 @@ async function main() {
     await client.query(`SET work_mem = '64MB'`);
     // The planner overestimates generate_series rows and would JIT-compile every statement (~1 s each).
     await client.query(`SET jit = off`);
+
+    await client.query("BEGIN");
+    await deleteExisting(client);
+    await client.query("COMMIT");
+
     // Skip the per-row foreign-key triggers while inserting (a third of the insert time): every
     // reference is generated inside the same batch, so the data is consistent by construction.
-    // Needs superuser (the default for the embedded server and a local one); else keep the checks.
+    // Set only after the delete above, which relies on ON DELETE CASCADE triggers. Needs a
+    // superuser (the default for the embedded server and a local one); otherwise checks stay on.
     const fkChecks = await client
       .query(`SET session_replication_role = replica`)
       .then(() => "skipped (session_replication_role = replica)")
       .catch(() => "on (not a superuser)");
     log(`foreign-key checks during the load: ${fkChecks}`);
-
-    await client.query("BEGIN");
-    await deleteExisting(client);
-    await client.query("COMMIT");
 
     const nowIso = new Date().toISOString().replace("T", " ").replace("Z", "");
     await client.query(`SELECT setseed(0.20261123)`);
@@ -345,6 +347,7 @@ async function main() {
     await client.query("ROLLBACK").catch(() => {});
     throw e;
   } finally {
+    await client.query("RESET session_replication_role").catch(() => {});
     client.release();
     await database.close();
   }

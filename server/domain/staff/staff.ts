@@ -47,7 +47,7 @@ export async function setStaffDisabled(db: Db, actor: { id: string; ip: string |
 
 export async function revokeInvite(db: Db, actor: { id: string; ip: string | null }, inviteId: string) {
   const inv = await db.staffInvite.findUnique({ where: { id: inviteId } });
-  if (!inv || inv.acceptedAt) throw new AppError("NOT_FOUND", "No such invitation.");
+  if (!inv || inv.acceptedAt || inv.expiresAt <= new Date()) throw new AppError("NOT_FOUND", "No such invitation (it may have been used, revoked or expired).");
   await db.$transaction(async (tx) => {
     await tx.staffInvite.update({ where: { id: inv.id }, data: { expiresAt: new Date() } });
     await audit(tx, { actorId: actor.id, action: "staff.invite_revoked", targetType: "staffInvite", targetId: inv.id, data: { email: inv.email }, ip: actor.ip });
