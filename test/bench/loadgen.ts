@@ -3,7 +3,6 @@
 // Plain node:http with a keep-alive agent (one socket per concurrent lane), a fixed number of
 // requests spread over `concurrency` async lanes (a Promise pool), loopback only.
 import http from "node:http";
-import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
 import { parentPort, Worker } from "node:worker_threads";
 import pg from "pg";
@@ -165,9 +164,9 @@ export interface Loadgen {
 /** Starts the load generator worker (this file, loaded through tsx's ESM hooks). */
 export async function startLoadgen(): Promise<Loadgen> {
   // Node 20 does not pass tsx's loader on to workers: register it inside the worker first.
-  const tsxApi = createRequire(import.meta.url).resolve("tsx/esm/api");
-  const self = new URL(import.meta.url).href;
-  const boot = `const { register } = require(${JSON.stringify(tsxApi)}); register(); import(${JSON.stringify(self)}).then(() => require("node:worker_threads").parentPort.postMessage({ ready: true }));`;
+  const tsxApi = import.meta.resolve("tsx/esm/api");
+  const self = import.meta.url;
+  const boot = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(self)}); }).then(() => require("node:worker_threads").parentPort.postMessage({ ready: true }));`;
   const worker = new Worker(boot, { eval: true, env: { ...process.env, RAPPORT_BENCH_WORKER: "1" } });
   let nextId = 0;
   const pending = new Map<number, { resolve: (r: JobResult) => void; reject: (e: Error) => void }>();
