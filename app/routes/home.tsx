@@ -68,7 +68,7 @@ export default function Home({ loaderData }: Route.ComponentProps) {
         <li className="card">
           <Link to="/rewards">
             <span className="card-label">{t("account.summaryTier")}</span>
-            <span className="card-value">{summary.tier}</span>
+            <span className="card-value">{t(`staff.tier${summary.tier}`)}</span>
           </Link>
         </li>
       </ul>

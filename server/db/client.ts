@@ -12,6 +12,9 @@ let pool: CatalogSafePool | undefined;
 
 export function connectDb(url: string, opts: { max?: number } = {}): PrismaClient {
   pool = new CatalogSafePool({ connectionString: url, max: opts.max ?? 10 });
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on("error", (e) => console.warn(`[db] idle connection lost: ${e.message}`));
   client = new PrismaClient({ adapter: new PrismaPg(pool) });
   return client;
 }

@@ -16,6 +16,8 @@ export interface GetJob {
   headers: Record<string, string>;
   requests: number;
   concurrency: number;
+  /** Optional time cap: lanes stop taking new requests after this many ms (bounded either way). */
+  maxMs?: number;
 }
 
 export interface SignInJob {
@@ -29,6 +31,7 @@ export interface SignInJob {
   /** The app's database: "RateLimit" is cleared before every `clearEvery` sign-ins. */
   databaseUrl: string;
   clearEvery: number;
+  maxMs?: number;
 }
 
 export type Job = GetJob | SignInJob;
@@ -42,6 +45,8 @@ export interface JobResult {
   failures: string[];
   elapsedMs: number;
   rateLimitClears: number;
+  /** True when maxMs ran out before `requests` were sent. */
+  capped: boolean;
 }
 
 interface Reply {
@@ -94,8 +99,14 @@ async function runJob(job: Job): Promise<JobResult> {
     if (failures.length < 5) failures.push(what);
   };
 
+  let capped = false;
+  const start = performance.now();
   const lane = async () => {
     for (;;) {
+      if (job.maxMs !== undefined && performance.now() - start > job.maxMs) {
+        capped ||= taken < job.requests;
+        return;
+      }
       const i = taken++;
       if (i >= job.requests) return;
       if (job.kind === "signin") {
@@ -128,14 +139,13 @@ async function runJob(job: Job): Promise<JobResult> {
     }
   };
 
-  const start = performance.now();
   try {
     await Promise.all(Array.from({ length: job.concurrency }, lane));
   } finally {
     agent.destroy();
     await client?.end();
   }
-  return { latenciesMs, ok, failed, failures, elapsedMs: performance.now() - start, rateLimitClears };
+  return { latenciesMs, ok, failed, failures, elapsedMs: performance.now() - start, rateLimitClears, capped };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,10 @@
 // (created if missing) and never touches the one DATABASE_URL names. Without it, an embedded
 // PostgreSQL under .data/bench (port 54349).
 // Knobs (env): BENCH_REQUESTS (2000 per page and variant), BENCH_CONCURRENCY (16), BENCH_WARMUP (100),
-// BENCH_SIGNINS (200), BENCH_SIGNIN_CONCURRENCY (8), BENCH_BUILD=1 (rebuild even if build/ exists).
+// BENCH_SEGMENTS (5 off/on pairs per page), BENCH_PAGE_MAX_S (55: time budget of the measured
+// requests per page, so a slow or busy machine still finishes in about 3 minutes; the table shows
+// the requests actually made), BENCH_SIGNINS (200), BENCH_SIGNIN_CONCURRENCY (8),
+// BENCH_BUILD=1 (rebuild even if build/ exists).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -20,7 +23,7 @@ import { startRapport, ROOT, type Rapport } from "../../server/app.ts";
 import { parseEnv } from "../../server/env.ts";
 import { DEMO_EMAILS } from "../../prisma/seed.ts";
 import { createCustomer, TEST_PASSWORD } from "../factories/index.ts";
-import { startLoadgen, type JobResult, type Loadgen } from "./loadgen.ts";
+import { startLoadgen, type Job, type JobResult, type Loadgen } from "./loadgen.ts";
 
 const BENCH_DB = "rapport_bench";
 const DATA_DIR = ".data/bench";
@@ -43,6 +46,12 @@ const WARMUP = intEnv("BENCH_WARMUP", 100, 0);
 const SIGNINS = intEnv("BENCH_SIGNINS", 200);
 const SIGNIN_CONCURRENCY = Math.min(intEnv("BENCH_SIGNIN_CONCURRENCY", 8), 16);
 const CLEAR_EVERY = SIGNIN_IP_LIMIT - SIGNIN_CONCURRENCY - 2;
+/** Off/on pairs per page, alternating off-on, on-off, … so background noise hits both alike. */
+const PAIRS = intEnv("BENCH_SEGMENTS", 5);
+const PAGE_MAX_MS = intEnv("BENCH_PAGE_MAX_S", 55) * 1000;
+const SEGMENT_MAX_MS = PAGE_MAX_MS / (2 * PAIRS);
+const WARMUP_MAX_MS = 10_000;
+const SIGNIN_MAX_MS = 20_000;
 
 const progress = (m: string) => process.stderr.write(`[bench ${((performance.now() / 1000) | 0).toString().padStart(3)}s] ${m}\n`);
 
@@ -121,6 +130,9 @@ function request(url: string, init: { method?: string; headers?: Record<string, 
 
 interface Stats {
   requests: number;
+  capped: boolean;
+  /** CPU time of this Node process (app + load-generator thread) per successful request. */
+  cpuMsPerRequest: number;
   p50: number;
   p95: number;
   p99: number;
@@ -133,12 +145,16 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-function stats(results: JobResult[]): Stats {
+type Measured = JobResult & { cpuMs: number };
+
+function stats(results: Measured[]): Stats {
   const all = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
   const elapsed = results.reduce((s, r) => s + r.elapsedMs, 0);
   const ok = results.reduce((s, r) => s + r.ok, 0);
   return {
     requests: ok,
+    capped: results.some((r) => r.capped),
+    cpuMsPerRequest: results.reduce((s, r) => s + r.cpuMs, 0) / (ok || 1),
     p50: percentile(all, 50),
     p95: percentile(all, 95),
     p99: percentile(all, 99),
@@ -169,6 +185,8 @@ interface PageResult {
 
 async function main() {
   const startedAt = new Date();
+  const loadBefore = os.loadavg();
+  if (loadBefore[0] > os.cpus().length / 2) progress(`warning: the machine is busy (load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")} on ${os.cpus().length} cores); results will be noisy`);
   ensureBuild();
 
   const external = process.env.DATABASE_URL;
@@ -186,16 +204,27 @@ async function main() {
     DATA_DIR,
     EMBEDDED_PG_PORT,
     LOG_LEVEL: "warn",
+    // Loopback only: outgoing mail goes to the built-in capture server, no Stripe.
+    SMTP_URL: undefined,
+    SMTP_CAPTURE_PORT: "0",
+    STRIPE_SECRET_KEY: undefined,
+    STRIPE_WEBHOOK_SECRET: undefined,
   });
 
   let rapport: Rapport | undefined;
   let loadgen: Loadgen | undefined;
   let sql: pg.Client | undefined;
+  let cleanup: (() => Promise<unknown>) | undefined;
   let stopping = false;
   const shutdown = async () => {
     await loadgen?.close().catch(() => {});
+    loadgen = undefined;
+    await cleanup?.().catch((e: unknown) => progress(`cleanup failed: ${String(e)}`));
+    cleanup = undefined;
     await sql?.end().catch(() => {});
+    sql = undefined;
     await rapport?.stop();
+    rapport = undefined;
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
@@ -231,7 +260,15 @@ async function main() {
     const benchUserIds = (await services.db.user.findMany({ where: { email: { in: signinEmails } }, select: { id: true } })).map((u) => u.id);
 
     // Sign in once as the demo customer.
-    const demo = await services.db.customer.findUniqueOrThrow({ where: { email: DEMO_EMAILS.customer }, select: { id: true, name: true } });
+    const demo = await services.db.customer.findUniqueOrThrow({ where: { email: DEMO_EMAILS.customer }, select: { id: true } });
+    const firstNewTouchpoint = (await sql.query<{ id: string }>(`SELECT coalesce(max(id), 0) + 1 AS id FROM "Touchpoint"`)).rows[0].id;
+    // Whatever happens next, remove what this run adds to the bench database on the way out.
+    cleanup = async () => {
+      await sql!.query(`DELETE FROM "Session" WHERE "userAgent" = $1`, [UA]);
+      await sql!.query(`DELETE FROM "Touchpoint" WHERE "customerId" = $1 AND "type" = 'page.viewed' AND id >= $2`, [demo.id, firstNewTouchpoint]);
+      await sql!.query(`DELETE FROM "Touchpoint" WHERE "actorUserId" = ANY($1) AND "type" = 'auth.signed_in'`, [benchUserIds]);
+      await sql!.query(`DELETE FROM "RateLimit"`);
+    };
     await clearRateLimits();
     const login = await request(`${base}/login`, {
       method: "POST",
@@ -265,25 +302,34 @@ async function main() {
     };
 
     loadgen = await startLoadgen();
+    const measure = async (job: Job): Promise<Measured> => {
+      const cpu0 = process.cpuUsage();
+      const r = await loadgen!.run(job);
+      const cpu = process.cpuUsage(cpu0);
+      return { ...r, cpuMs: (cpu.user + cpu.system) / 1000 };
+    };
 
-    // ---- 1. page latency, views off vs on, ABBA order (off, on, on, off) to cancel drift ----
+    // ---- 1. page latency, views off vs on, in 2 × PAIRS alternating segments (off on, on off, …) ----
     const pageResults: PageResult[] = [];
     for (const p of pages) {
       const job = { kind: "get" as const, url: `${base}${p.path}`, headers: pageHeaders, concurrency: CONCURRENCY };
       if (WARMUP > 0) {
         progress(`GET ${p.path}: ${WARMUP} warm-up requests`);
         await setViews("on");
-        checkResults(`GET ${p.path} warm-up`, [await loadgen.run({ ...job, requests: WARMUP })]);
+        checkResults(`GET ${p.path} warm-up`, [await loadgen.run({ ...job, requests: WARMUP, maxMs: WARMUP_MAX_MS })]);
       }
-      const half = Math.ceil(REQUESTS / 2);
-      const runs: Record<"on" | "off", JobResult[]> = { on: [], off: [] };
+      const runs: Record<"on" | "off", Measured[]> = { on: [], off: [] };
       const recorded = { on: 0, off: 0 };
-      for (const [i, v] of (["off", "on", "on", "off"] as const).entries()) {
-        const n = i < 2 ? half : REQUESTS - half;
+      const segments = Array.from({ length: PAIRS }, (_, i) => (i % 2 === 0 ? (["off", "on"] as const) : (["on", "off"] as const))).flat();
+      progress(`GET ${p.path}: ${REQUESTS} requests per variant in ${segments.length} segments (${segments.join(" ")}), concurrency ${CONCURRENCY}`);
+      for (const [i, v] of segments.entries()) {
+        // Split REQUESTS over this variant's PAIRS segments.
+        const k = Math.floor(i / 2);
+        const n = Math.floor((REQUESTS * (k + 1)) / PAIRS) - Math.floor((REQUESTS * k) / PAIRS);
+        if (n === 0) continue;
         await setViews(v);
         const before = await countViews();
-        progress(`GET ${p.path}: ${n} requests, concurrency ${CONCURRENCY}, views ${v}`);
-        const r = await loadgen.run({ ...job, requests: n });
+        const r = await measure({ ...job, requests: n, maxMs: SEGMENT_MAX_MS });
         checkResults(`GET ${p.path} (views ${v})`, [r]);
         runs[v].push(r);
         await services.views.flush();
@@ -297,21 +343,14 @@ async function main() {
     const users = signinEmails.map((email) => ({ email, password: TEST_PASSWORD }));
     const signinJob = { kind: "signin" as const, url: `${base}/login`, headers: { "user-agent": UA }, users, concurrency: SIGNIN_CONCURRENCY, databaseUrl: rapport.databaseUrl, clearEvery: CLEAR_EVERY };
     progress(`sign-in: ${users.length} warm-up sign-ins`);
-    checkResults("sign-in warm-up", [await loadgen.run({ ...signinJob, requests: users.length })]);
+    checkResults("sign-in warm-up", [await loadgen.run({ ...signinJob, requests: users.length, maxMs: WARMUP_MAX_MS })]);
     progress(`sign-in: ${SIGNINS} sign-ins, concurrency ${SIGNIN_CONCURRENCY}, ${users.length} users`);
-    const signinRun = await loadgen.run({ ...signinJob, requests: SIGNINS });
+    const signinRun = await measure({ ...signinJob, requests: SIGNINS, maxMs: SIGNIN_MAX_MS });
     checkResults("sign-in", [signinRun]);
     const signin = { ...stats([signinRun]), rateLimitClears: signinRun.rateLimitClears };
 
-    // ---- clean up what this run added to the bench database ----
-    await sql.query(`DELETE FROM "Session" WHERE "userAgent" = $1`, [UA]);
-    await sql.query(`DELETE FROM "Touchpoint" WHERE "customerId" = $1 AND "type" = 'page.viewed' AND "occurredAt" >= $2`, [demo.id, startedAt]);
-    await sql.query(`DELETE FROM "Touchpoint" WHERE "actorUserId" = ANY($1) AND "type" = 'auth.signed_in'`, [benchUserIds]);
-    await clearRateLimits();
-
-    progress("stopping Rapport");
+    progress("cleaning up and stopping Rapport");
     await shutdown();
-    rapport = undefined;
 
     // ---- report ----
     const cpus = os.cpus();
@@ -322,36 +361,38 @@ async function main() {
       node: process.version,
       os: `${os.type()} ${os.release()} ${os.arch()}`,
       postgres: pgKind,
+      loadAverage: { before: loadBefore.map((x) => round(x)), after: os.loadavg().map((x) => round(x)) },
     };
     const date = startedAt.toISOString().slice(0, 10);
     const out: string[] = [];
     out.push(`### Rapport benchmark, ${date}`);
     out.push("");
-    out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node}, ${machine.os}; ${machine.postgres}`);
+    out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node}, ${machine.os}; ${machine.postgres}. Load average before/after: ${machine.loadAverage.before[0]} / ${machine.loadAverage.after[0]}.`);
     out.push("");
-    out.push(`Portal pages as the signed-in demo customer, production build, app and load generator in one process (load in a worker thread), loopback HTTP/1.1 keep-alive. ${REQUESTS} requests per row after ${WARMUP} warm-up requests per page, concurrency ${CONCURRENCY}, off/on measured in the order off, on, on, off.`);
+    out.push(`Portal pages as the signed-in demo customer, production build, app and load generator in one process (load in a worker thread), loopback HTTP/1.1 keep-alive. ${REQUESTS} requests per row after ${WARMUP} warm-up requests per page, concurrency ${CONCURRENCY}, off and on alternate in ${2 * PAIRS} segments (off on, on off, …) so background noise hits both alike. CPU ms/req: CPU time of the Node process (app + load-generator thread; PostgreSQL not included) per request.`);
     out.push("");
-    out.push("| Page | Page-view touchpoints | Requests | p50 ms | p95 ms | p99 ms | Req/s | Views recorded |");
-    out.push("|---|---|---:|---:|---:|---:|---:|---:|");
+    out.push("| Page | Page-view touchpoints | Requests | p50 ms | p95 ms | p99 ms | Req/s | CPU ms/req | Views recorded |");
+    out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for (const r of pageResults) {
       for (const v of ["off", "on"] as const) {
         const s = r[v];
-        out.push(`| ${r.label} | ${v} | ${s.requests} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.p99)} | ${s.perSecond.toFixed(0)} | ${r.viewsRecorded[v]} |`);
+        out.push(`| ${r.label} | ${v} | ${s.requests} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.p99)} | ${s.perSecond.toFixed(0)} | ${s.cpuMsPerRequest.toFixed(1)} | ${r.viewsRecorded[v]} |`);
       }
     }
     out.push("");
+    if (pageResults.some((r) => r.on.capped || r.off.capped)) out.push(`Time cap reached: measured requests are limited to ${PAGE_MAX_MS / 1000} s per page (BENCH_PAGE_MAX_S), so some rows have fewer than ${REQUESTS}; the Requests column shows what was measured.`, "");
     for (const r of pageResults) {
       const d50 = r.on.p50 - r.off.p50;
       const d95 = r.on.p95 - r.off.p95;
       out.push(`- ${r.path}: recording views changes p50 by ${d50 >= 0 ? "+" : ""}${ms(d50)} ms (${d50 >= 0 ? "+" : ""}${((d50 / r.off.p50) * 100).toFixed(1)} %), p95 by ${d95 >= 0 ? "+" : ""}${ms(d95)} ms, throughput by ${(((r.on.perSecond - r.off.perSecond) / r.off.perSecond) * 100).toFixed(1)} %.`);
     }
     out.push("");
-    out.push("| Sign-in (POST /login, password, argon2id m=19 MiB t=2) | Sign-ins | Users | Concurrency | p50 ms | p95 ms | Sign-ins/s |");
-    out.push("|---|---:|---:|---:|---:|---:|---:|");
-    out.push(`| successful sign-ins, 302 + session cookie | ${signin.requests} | ${users.length} | ${SIGNIN_CONCURRENCY} | ${ms(signin.p50)} | ${ms(signin.p95)} | ${signin.perSecond.toFixed(1)} |`);
+    out.push("| Sign-in (POST /login, password, argon2id m=19 MiB t=2) | Sign-ins | Users | Concurrency | p50 ms | p95 ms | Sign-ins/s | CPU ms/sign-in |");
+    out.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+    out.push(`| successful sign-ins (302 + session cookie) | ${signin.requests} | ${users.length} | ${SIGNIN_CONCURRENCY} | ${ms(signin.p50)} | ${ms(signin.p95)} | ${signin.perSecond.toFixed(1)} | ${signin.cpuMsPerRequest.toFixed(1)} |`);
     out.push("");
     out.push(
-      `Sign-in note: all requests come from one IP, so the bench clears the "RateLimit" table (\`DELETE FROM "RateLimit"\` on the app's database) before every ${CLEAR_EVERY} sign-ins (${signin.rateLimitClears} times, included in the timing) to stay under the 30-per-IP limit; ${users.length} warm-up sign-ins not counted.`,
+      `Sign-in note: all requests come from one IP, so the bench clears the "RateLimit" table (\`DELETE FROM "RateLimit"\` on the app's database) before every ${CLEAR_EVERY} sign-ins (${signin.rateLimitClears} times, included in the timing) to stay under the 30-per-IP limit; ${users.length} warm-up sign-ins not counted${signin.capped ? `; stopped at the ${SIGNIN_MAX_MS / 1000} s time cap before ${SIGNINS}` : ""}.`,
     );
     process.stdout.write(out.join("\n") + "\n\n");
 
@@ -359,7 +400,7 @@ async function main() {
       bench: "rapport",
       date: startedAt.toISOString(),
       machine,
-      settings: { requests: REQUESTS, warmup: WARMUP, concurrency: CONCURRENCY, signins: SIGNINS, signinConcurrency: SIGNIN_CONCURRENCY, signinUsers: users.length, rateLimitClearEvery: CLEAR_EVERY },
+      settings: { pageMaxS: PAGE_MAX_MS / 1000, segmentPairs: PAIRS, requests: REQUESTS, warmup: WARMUP, concurrency: CONCURRENCY, signins: SIGNINS, signinConcurrency: SIGNIN_CONCURRENCY, signinUsers: users.length, rateLimitClearEvery: CLEAR_EVERY },
       pages: pageResults.map((r) => ({
         path: r.path,
         views: Object.fromEntries((["off", "on"] as const).map((v) => [v, { ...roundStats(r[v]), viewsRecorded: r.viewsRecorded[v] }])),
@@ -374,7 +415,7 @@ async function main() {
 }
 
 function roundStats(s: Stats) {
-  return { requests: s.requests, p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), mean: round(s.mean), perSecond: round(s.perSecond, 1) };
+  return { requests: s.requests, capped: s.capped, cpuMsPerRequest: round(s.cpuMsPerRequest), p50: round(s.p50), p95: round(s.p95), p99: round(s.p99), mean: round(s.mean), perSecond: round(s.perSecond, 1) };
 }
 
 const started = performance.now();
