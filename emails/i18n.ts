@@ -122,17 +122,6 @@ const en = {
     ignore: "If you weren't expecting this invitation, you can ignore this email.",
   },
 
-  "account-exists": {
-    subject: "You already have a Rapport account",
-    preview: "Someone tried to sign up with this email address. If it was you, sign in instead.",
-    heading: "You already have an account",
-    body:
-      "Someone just tried to create a Rapport account with this email address, " +
-      "but there is already an account for it.",
-    ifYou: "If that was you, you can sign in or reset your password here:",
-    button: "Sign in or reset password",
-    ignore: "If it wasn't you, there's nothing you need to do. Your account hasn't been changed.",
-  },
 };
 
 /** The shape every locale must provide (defined by the English table). */
@@ -200,15 +189,6 @@ const zhCN: EmailStrings = {
     ignore: "如果您并未预期收到此邀请，请忽略此邮件。",
   },
 
-  "account-exists": {
-    subject: "您已经拥有 Rapport 账户",
-    preview: "有人尝试使用此邮箱注册。如果是您本人，请直接登录。",
-    heading: "您已经有账户了",
-    body: "刚刚有人尝试使用此邮箱地址注册 Rapport 账户，但该邮箱已经注册过了。",
-    ifYou: "如果是您本人，可以通过下方链接登录或重置密码：",
-    button: "登录或重置密码",
-    ignore: "如果不是您本人的操作，则无需处理，您的账户没有任何变动。",
-  },
 };
 
 export const emailStrings: Readonly<Record<EmailLocale, EmailStrings>> = {

@@ -5,7 +5,6 @@ import { verifyEmail } from "./verify-email.tsx";
 import { magicLink } from "./magic-link.tsx";
 import { passwordReset } from "./password-reset.tsx";
 import { staffInvite } from "./staff-invite.tsx";
-import { accountExists } from "./account-exists.tsx";
 
 export type { EmailLocale } from "./i18n.ts";
 export { emailLocales, isEmailLocale, toEmailLocale } from "./i18n.ts";
@@ -21,7 +20,6 @@ const templates = {
   "magic-link": magicLink,
   "password-reset": passwordReset,
   "staff-invite": staffInvite,
-  "account-exists": accountExists,
 } as const;
 
 export type TemplateName = keyof typeof templates;

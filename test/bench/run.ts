@@ -216,7 +216,9 @@ async function main() {
   let sql: pg.Client | undefined;
   let cleanup: (() => Promise<unknown>) | undefined;
   let stopping = false;
-  const shutdown = async () => {
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = () => (shuttingDown ??= stopAll());
+  const stopAll = async () => {
     await loadgen?.close().catch(() => {});
     loadgen = undefined;
     await cleanup?.().catch((e: unknown) => progress(`cleanup failed: ${String(e)}`));
@@ -381,10 +383,12 @@ async function main() {
     }
     out.push("");
     if (pageResults.some((r) => r.on.capped || r.off.capped)) out.push(`Time cap reached: measured requests are limited to ${PAGE_MAX_MS / 1000} s per page (BENCH_PAGE_MAX_S), so some rows have fewer than ${REQUESTS}; the Requests column shows what was measured.`, "");
+    const signed = (x: number, digits = 1) => `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`;
+    const pct = (on: number, off: number) => `${signed(((on - off) / off) * 100)} %`;
     for (const r of pageResults) {
-      const d50 = r.on.p50 - r.off.p50;
-      const d95 = r.on.p95 - r.off.p95;
-      out.push(`- ${r.path}: recording views changes p50 by ${d50 >= 0 ? "+" : ""}${ms(d50)} ms (${d50 >= 0 ? "+" : ""}${((d50 / r.off.p50) * 100).toFixed(1)} %), p95 by ${d95 >= 0 ? "+" : ""}${ms(d95)} ms, throughput by ${(((r.on.perSecond - r.off.perSecond) / r.off.perSecond) * 100).toFixed(1)} %.`);
+      out.push(
+        `- ${r.path}, views on vs off: p50 ${signed(r.on.p50 - r.off.p50)} ms (${pct(r.on.p50, r.off.p50)}), p95 ${signed(r.on.p95 - r.off.p95)} ms (${pct(r.on.p95, r.off.p95)}), req/s ${pct(r.on.perSecond, r.off.perSecond)}, CPU/req ${signed(r.on.cpuMsPerRequest - r.off.cpuMsPerRequest, 2)} ms (${pct(r.on.cpuMsPerRequest, r.off.cpuMsPerRequest)}).`,
+      );
     }
     out.push("");
     out.push("| Sign-in (POST /login, password, argon2id m=19 MiB t=2) | Sign-ins | Users | Concurrency | p50 ms | p95 ms | Sign-ins/s | CPU ms/sign-in |");

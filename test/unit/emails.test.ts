@@ -24,7 +24,6 @@ const samples: { [K in TemplateName]: TemplateProps[K] } = {
     url: "https://rapport.test/staff/invite?token=1nv1te&x=1",
     expiresInDays: 7,
   },
-  "account-exists": { url: "https://rapport.test/sign-in?email=ann%40example.com&reset=1" },
 };
 
 /** How a URL appears inside an HTML attribute / text node. */
@@ -168,11 +167,4 @@ describe("template details", () => {
     expect(subject).not.toMatch(/[\r\n]/);
   });
 
-  it("account-exists never reads like a fresh sign-up confirmation", async () => {
-    const en = await render("account-exists", "en");
-    expect(en.text).toMatch(/already/);
-    expect(en.text).toMatch(/reset your password/);
-    const zh = await render("account-exists", "zh-CN");
-    expect(zh.text).toContain("重置密码");
-  });
 });
