@@ -35,8 +35,9 @@
 //              customer's active period; totals 500–50000 minor units (log-uniform); statuses from
 //              the age of the order: mostly DELIVERED, ~4% CANCELLED, ~5% REFUNDED, recent ones
 //              PLACED/PAID/SHIPPED; consistent placed ≤ paid ≤ shipped ≤ delivered timestamps
-//   touchpoints one order.placed per order, plus page.view/web, email.sent|opened|clicked/email,
-//              points.earned/system and ticket.created/web spread over the customer's lifetime
+//   touchpoints one order.placed per order, plus page.viewed/web (subject = page path, as the app
+//              records them), email.sent|opened|clicked/email, points.earned/system and
+//              ticket.created/web (no real ticket behind it) spread over the customer's lifetime
 //   loyalty    tier from 12-month spend; one ADJUST "opening balance" ledger entry per customer
 //              with points, so the cached balances equal the ledger sums
 import { parseArgs } from "node:util";
@@ -239,13 +240,14 @@ SELECT customer_id, 'order.placed', 'web', placed_at, 'order', id FROM bo`;
 
 /** Parameter: $1 now. */
 const INSERT_OTHER_TOUCHPOINTS = `
-INSERT INTO "Touchpoint" ("customerId", type, channel, "occurredAt", metadata)
+INSERT INTO "Touchpoint" ("customerId", type, channel, "occurredAt", "subjectType", "subjectId")
 SELECT id, type, channel,
        CASE WHEN channel = 'email' THEN start_at + ($1::timestamp - start_at) * u_time ELSE start_at + (end_at - start_at) * u_time END,
-       CASE WHEN type = 'page.view' THEN jsonb_build_object('path', (${sqlArray(PATHS)})[1 + floor(u_kind * 1000)::int % ${PATHS.length}]) END
+       CASE WHEN type = 'page.viewed' THEN 'page' END,
+       CASE WHEN type = 'page.viewed' THEN (${sqlArray(PATHS)})[1 + floor(u_kind * 1000)::int % ${PATHS.length}] END
 FROM (
   SELECT x.*,
-         CASE WHEN u_kind < 0.45 THEN 'page.view' WHEN u_kind < 0.70 THEN 'email.sent' WHEN u_kind < 0.85 THEN 'email.opened'
+         CASE WHEN u_kind < 0.45 THEN 'page.viewed' WHEN u_kind < 0.70 THEN 'email.sent' WHEN u_kind < 0.85 THEN 'email.opened'
               WHEN u_kind < 0.90 THEN 'email.clicked' WHEN u_kind < 0.97 THEN 'points.earned' ELSE 'ticket.created' END AS type,
          CASE WHEN u_kind < 0.45 THEN 'web' WHEN u_kind < 0.90 THEN 'email' WHEN u_kind < 0.97 THEN 'system' ELSE 'web' END AS channel
   FROM (

@@ -1074,13 +1074,16 @@ async function writeTouchpoints(
   if (userId) {
     const from = customer.createdAt;
     for (let i = 0; i < opts.signIns; i++) {
-      tps.push({ customerId: customer.id, type: "auth.sign_in", channel: "web", occurredAt: rng.dateBetween(from, ctx.now), actorUserId: userId, metadata: { method: rng.chance(0.8) ? "password" : "magic_link" } });
+      // As server/domain/auth/accounts.ts records them: password on the web, magic link by email.
+      const method = rng.chance(0.8) ? "password" : "magic_link";
+      tps.push({ customerId: customer.id, type: "auth.signed_in", channel: method === "password" ? "web" : "email", occurredAt: rng.dateBetween(from, ctx.now), actorUserId: userId, metadata: { method } });
     }
     for (let i = 0; i < opts.pageViews; i++) {
       const order = orders.length > 0 && rng.chance(0.3) ? rng.pick(orders) : null;
       const path = order ? `/orders/${order.number}` : rng.pick(PAGE_PATHS);
       const occurredAt = order ? rng.dateBetween(order.placedAt, ctx.now) : rng.dateBetween(from, ctx.now);
-      tps.push({ customerId: customer.id, type: "page.view", channel: "web", occurredAt, actorUserId: userId, metadata: { path } });
+      // As server/http.ts records them: subject = the page path.
+      tps.push({ customerId: customer.id, type: "page.viewed", channel: "web", occurredAt, actorUserId: userId, subjectType: "page", subjectId: path });
     }
   }
   return createTouchpoints(tx, tps, ctx);

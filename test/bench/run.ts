@@ -371,7 +371,7 @@ async function main() {
     out.push("");
     out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node}, ${machine.os}; ${machine.postgres}. Load average before/after: ${machine.loadAverage.before[0]} / ${machine.loadAverage.after[0]}.`);
     out.push("");
-    out.push(`Portal pages as the signed-in demo customer, production build, app and load generator in one process (load in a worker thread), loopback HTTP/1.1 keep-alive. ${REQUESTS} requests per row after ${WARMUP} warm-up requests per page, concurrency ${CONCURRENCY}, off and on alternate in ${2 * PAIRS} segments (off on, on off, …) so background noise hits both alike. CPU ms/req: CPU time of the Node process (app + load-generator thread; PostgreSQL not included) per request.`);
+    out.push(`Portal pages as the signed-in demo customer, production build, app and load generator in one process (load in a worker thread), loopback HTTP/1.1 keep-alive, concurrency ${CONCURRENCY}. Up to ${REQUESTS} requests per row (measured requests capped at ${PAGE_MAX_MS / 1000} s per page) after ${WARMUP} warm-up requests per page; off and on alternate in ${2 * PAIRS} segments (off on, on off, …) so background noise hits both alike. CPU ms/req: CPU time of the Node process (app + load-generator thread; PostgreSQL not included) per request.`);
     out.push("");
     out.push("| Page | Page-view touchpoints | Requests | p50 ms | p95 ms | p99 ms | Req/s | CPU ms/req | Views recorded |");
     out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|");

@@ -10,7 +10,7 @@ export type TouchpointChannel = "web" | "email" | "api" | "system" | "staff";
 export interface TouchpointOverrides {
   customer?: Ref | null;
   customerId?: string | null;
-  /** Default "page.view". */
+  /** Default "page.viewed" (the app's type; see server/http.ts). */
   type?: string;
   /** Default "web". */
   channel?: TouchpointChannel;
@@ -25,7 +25,7 @@ function toData(o: TouchpointOverrides, ctx: FactoryContext): Prisma.TouchpointC
   const customerId = o.customerId !== undefined ? o.customerId : o.customer ? refId(o.customer) : null;
   return {
     customerId,
-    type: o.type ?? "page.view",
+    type: o.type ?? "page.viewed",
     channel: o.channel ?? "web",
     occurredAt: o.occurredAt ?? ctx.now,
     actorUserId: o.actorUserId ?? null,

@@ -83,7 +83,8 @@ export async function createCustomer(db: DbClient, overrides: CustomerOverrides 
   const person = locale === "zh_CN" ? chineseName(ctx.rng) : englishName(ctx.rng);
   const email = (data.email ?? ctx.uniqueEmail(person.handle.replace(/\./g, "-"))).toLowerCase();
   const name = data.name !== undefined ? data.name : person.name;
-  const createdAt = data.createdAt ? new Date(data.createdAt) : new Date(ctx.now.getTime() - ctx.rng.int(1, 60) * DAY);
+  // Default: old enough that default-dated orders and tickets (up to ~300 days back) come after it.
+  const createdAt = data.createdAt ? new Date(data.createdAt) : new Date(ctx.now.getTime() - ctx.rng.int(400, 800) * DAY);
   const timeZone = data.timeZone ?? (locale === "zh_CN" ? "Asia/Shanghai" : "UTC");
 
   return inTransaction(db, async (tx) => {
