@@ -15,13 +15,20 @@ export default [
   route("reset-password", "routes/auth/reset-password.tsx"),
   route("invite", "routes/auth/invite.tsx"),
   route("account", "routes/account/index.tsx"),
-  // customer sections built by later releases
+  // --- orders (customer) ---
   route("orders", "routes/coming-soon.tsx", { id: "orders" }),
+  // --- support (customer) ---
   route("support", "routes/coming-soon.tsx", { id: "support" }),
+  // --- help center (public) ---
   route("help", "routes/coming-soon.tsx", { id: "help" }),
+  // --- rewards (customer) ---
   route("rewards", "routes/coming-soon.tsx", { id: "rewards" }),
   // agents
   ...prefix("staff", [
+    // --- orders (staff) ---
+    // --- support (staff) ---
+    // --- help (staff) ---
+    // --- loyalty (staff) ---
     route("inbox", "routes/staff/inbox.tsx"),
     route("customers", "routes/staff/customers.tsx"),
     route("customers/:id", "routes/staff/customer.tsx"),
@@ -31,6 +38,7 @@ export default [
     route("segments", "routes/marketing/segments.tsx"),
     route("campaigns", "routes/marketing/campaigns.tsx"),
     route("analytics", "routes/marketing/analytics.tsx"),
+    // --- analytics (marketing) ---
   ]),
   // admins
   ...prefix("admin", [

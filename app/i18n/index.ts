@@ -6,11 +6,16 @@ import * as auth from "./auth.ts";
 import * as common from "./common.ts";
 import * as errors from "./errors.ts";
 import * as staff from "./staff.ts";
+import * as orders from "./orders.ts";
+import * as support from "./support.ts";
+import * as help from "./help.ts";
+import * as rewards from "./rewards.ts";
+import * as analytics from "./analytics.ts";
 
 export type Locale = "en" | "zh-CN";
 export const LOCALES: readonly Locale[] = ["en", "zh-CN"];
 
-const areas = { common, auth, account, errors, staff, admin } as const;
+const areas = { common, auth, account, errors, staff, admin, orders, support, help, rewards, analytics } as const;
 type Areas = typeof areas;
 export type MessageKey = { [A in keyof Areas]: `${A & string}.${keyof Areas[A]["en"] & string}` }[keyof Areas];
 

@@ -5,6 +5,11 @@ import { adminRouter } from "./routers/admin.ts";
 import { authRouter } from "./routers/auth.ts";
 import { portalRouter } from "./routers/portal.ts";
 import { staffRouter } from "./routers/staff.ts";
+import { ordersRouter } from "./routers/orders.ts";
+import { supportRouter } from "./routers/support.ts";
+import { helpRouter } from "./routers/help.ts";
+import { loyaltyRouter } from "./routers/loyalty.ts";
+import { analyticsRouter } from "./routers/analytics.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -12,6 +17,11 @@ export const appRouter = router({
   portal: portalRouter,
   staff: staffRouter,
   admin: adminRouter,
+  orders: ordersRouter,
+  support: supportRouter,
+  help: helpRouter,
+  loyalty: loyaltyRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

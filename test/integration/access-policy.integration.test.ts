@@ -63,12 +63,15 @@ async function call(actor: Actor, path: string, input: unknown): Promise<{ ok: t
   }
 }
 
+/** Per resource kind: creates one owned by the given customer and returns the input value that
+ *  addresses it. Adding a kind to OwnedResource without an entry here is a type error. */
+const resourceFactories: { [K in OwnedResource["kind"]]: (owner: { userId: string; customerId: string }) => Promise<string> } = {
+  session: async (o) => (await createSession(db(), o.userId, { ip: "127.0.0.1" })).session.id,
+};
+
 /** Creates a resource of `kind` owned by `owner`; returns the input that addresses it. */
 async function resourceOf(kind: OwnedResource["kind"], owner: Actor): Promise<string> {
-  switch (kind) {
-    case "session":
-      return (await createSession(db(), userIds[owner]!, { ip: "127.0.0.1" })).session.id;
-  }
+  return resourceFactories[kind]({ userId: userIds[owner]!, customerId: customerIds[owner]! });
 }
 
 beforeAll(async () => {

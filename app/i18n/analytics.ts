@@ -1,0 +1,6 @@
+// Analytics pages and messages. Keys are "analytics.<key>"; zh is typed by en.
+export const en = {
+} as const;
+
+export const zh: Record<keyof typeof en, string> = {
+};

@@ -1,0 +1,6 @@
+// Rewards pages and messages. Keys are "rewards.<key>"; zh is typed by en.
+export const en = {
+} as const;
+
+export const zh: Record<keyof typeof en, string> = {
+};

@@ -1,0 +1,6 @@
+// Support pages and messages. Keys are "support.<key>"; zh is typed by en.
+export const en = {
+} as const;
+
+export const zh: Record<keyof typeof en, string> = {
+};

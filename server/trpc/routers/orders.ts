@@ -1,0 +1,5 @@
+// Orders procedures. Every procedure declares its policy (see ../procedures.ts).
+import { router } from "../init.ts";
+
+export const ordersRouter = router({
+});

@@ -1,0 +1,5 @@
+// Support procedures. Every procedure declares its policy (see ../procedures.ts).
+import { router } from "../init.ts";
+
+export const supportRouter = router({
+});
