@@ -4,6 +4,8 @@ import { index, prefix, route, type RouteConfig } from "@react-router/dev/routes
 export default [
   index("routes/home.tsx"),
   route("locale", "routes/locale.tsx"),
+  // --- analytics (public NPS survey) ---
+  route("survey/nps/:token", "routes/survey/nps.tsx"),
   // accounts
   route("login", "routes/auth/login.tsx"),
   route("signup", "routes/auth/signup.tsx"),
@@ -16,19 +18,41 @@ export default [
   route("invite", "routes/auth/invite.tsx"),
   route("account", "routes/account/index.tsx"),
   // --- orders (customer) ---
-  route("orders", "routes/coming-soon.tsx", { id: "orders" }),
+  route("orders", "routes/orders/index.tsx"),
+  route("orders/:number", "routes/orders/detail.tsx"),
+  route("orders/:number/receipt", "routes/orders/receipt.tsx"),
   // --- support (customer) ---
-  route("support", "routes/coming-soon.tsx", { id: "support" }),
+  route("support", "routes/support/index.tsx"),
+  route("support/new", "routes/support/new.tsx"),
+  route("support/suggest", "routes/support/suggest.tsx"),
+  route("support/suggested/:slug", "routes/support/suggested.tsx"),
+  route("support/attachments/:id", "routes/support/attachment.tsx"),
+  route("support/:number", "routes/support/ticket.tsx"),
+  route("support/:number/rate", "routes/support/rate.tsx"),
   // --- help center (public) ---
-  route("help", "routes/coming-soon.tsx", { id: "help" }),
+  route("help", "routes/help/index.tsx"),
+  route("help/search", "routes/help/search.tsx"),
+  route("help/:slug", "routes/help/article.tsx"),
+  route("sitemap.xml", "routes/help/sitemap.tsx"),
   // --- rewards (customer) ---
-  route("rewards", "routes/coming-soon.tsx", { id: "rewards" }),
+  route("rewards", "routes/rewards/index.tsx"),
+  route("rewards/join", "routes/rewards/join.tsx"),
   // agents
   ...prefix("staff", [
     // --- orders (staff) ---
+    route("orders", "routes/staff/orders.tsx"),
+    route("orders/:number", "routes/staff/orders-detail.tsx"),
     // --- support (staff) ---
+    route("tickets/:number", "routes/staff/tickets-detail.tsx"),
+    route("canned", "routes/staff/canned.tsx"),
+    route("csat", "routes/staff/tickets-report.tsx"),
     // --- help (staff) ---
+    route("help", "routes/staff/help.tsx"),
+    route("help/new", "routes/staff/help-edit.tsx", { id: "staff-help-new" }),
+    route("help/reports", "routes/staff/help-reports.tsx"),
+    route("help/:id", "routes/staff/help-edit.tsx", { id: "staff-help-edit" }),
     // --- loyalty (staff) ---
+    route("loyalty/:customerId", "routes/staff/loyalty.tsx"),
     route("inbox", "routes/staff/inbox.tsx"),
     route("customers", "routes/staff/customers.tsx"),
     route("customers/:id", "routes/staff/customer.tsx"),
@@ -43,6 +67,9 @@ export default [
   // admins
   ...prefix("admin", [
     route("settings", "routes/admin/settings.tsx"),
+    route("settings/loyalty", "routes/admin/settings.loyalty.tsx"),
+    // --- support (admin) ---
+    route("settings/sla", "routes/admin/settings.sla.tsx"),
     route("staff", "routes/admin/staff.tsx"),
     route("api-keys", "routes/admin/api-keys.tsx"),
     route("audit", "routes/admin/audit.tsx"),

@@ -5,6 +5,20 @@ import { verifyEmail } from "./verify-email.tsx";
 import { magicLink } from "./magic-link.tsx";
 import { passwordReset } from "./password-reset.tsx";
 import { staffInvite } from "./staff-invite.tsx";
+import { orderConfirmation } from "./order-confirmation.tsx";
+import { orderShipped } from "./order-shipped.tsx";
+import { orderDelivered } from "./order-delivered.tsx";
+import { orderRefund } from "./order-refund.tsx";
+import { ticketReceived } from "./ticket-received.tsx";
+import { ticketReply } from "./ticket-reply.tsx";
+import { ticketSolvedCsat } from "./ticket-solved-csat.tsx";
+import { returnRequested } from "./return-requested.tsx";
+import { npsSurvey } from "./nps-survey.tsx";
+import { loyaltyCode } from "./loyalty-code.tsx";
+import { loyaltyCodeExpired } from "./loyalty-code-expired.tsx";
+import { loyaltyExpiryReminder } from "./loyalty-expiry-reminder.tsx";
+import { loyaltyTierChanged } from "./loyalty-tier-changed.tsx";
+import { loyaltyReferralRewarded } from "./loyalty-referral-rewarded.tsx";
 
 export type { EmailLocale } from "./i18n.ts";
 export { emailLocales, isEmailLocale, toEmailLocale } from "./i18n.ts";
@@ -16,10 +30,24 @@ export type { EmailTemplate } from "./template.ts";
  * its strings in emails/i18n.ts.
  */
 const templates = {
+  "loyalty-code": loyaltyCode,
+  "loyalty-code-expired": loyaltyCodeExpired,
+  "loyalty-expiry-reminder": loyaltyExpiryReminder,
+  "loyalty-tier-changed": loyaltyTierChanged,
+  "loyalty-referral-rewarded": loyaltyReferralRewarded,
   "verify-email": verifyEmail,
   "magic-link": magicLink,
   "password-reset": passwordReset,
   "staff-invite": staffInvite,
+  "order-confirmation": orderConfirmation,
+  "order-shipped": orderShipped,
+  "order-delivered": orderDelivered,
+  "order-refund": orderRefund,
+  "ticket-received": ticketReceived,
+  "ticket-reply": ticketReply,
+  "ticket-solved-csat": ticketSolvedCsat,
+  "return-requested": returnRequested,
+  "nps-survey": npsSurvey,
 } as const;
 
 export type TemplateName = keyof typeof templates;

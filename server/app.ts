@@ -9,6 +9,7 @@ import type { Env } from "./env.ts";
 import { TouchpointBuffer } from "./domain/touchpoints/buffer.ts";
 import { pgPool } from "./db/client.ts";
 import { startCaptureServer } from "./mail/capture-server.ts";
+import { startInboundServer } from "./domain/support/inbound-server.ts";
 import { startOutboxDispatcher } from "./mail/outbox.ts";
 import { closeTransport, configureTransport } from "./mail/transport.ts";
 import { startJobs } from "./jobs/runner.ts";
@@ -22,6 +23,8 @@ export interface Rapport {
   port: number;
   databaseUrl: string;
   smtpCaptureUrl: string | null;
+  /** Port of the inbound support-mail SMTP listener; null when disabled (INBOUND_SMTP_PORT=0) or its port was taken. */
+  inboundSmtpPort: number | null;
   services: Services;
   stop(): Promise<void>;
 }
@@ -58,6 +61,20 @@ export async function startRapport(env: Env, opts: { mode?: "production" | "deve
     const outbox = startOutboxDispatcher(database.db, { from: env.MAIL_FROM, onError: (e) => log(`[outbox] ${String(e)}`) });
     stops.push(() => outbox.stop());
 
+    let inboundSmtpPort: number | null = null;
+    if (env.INBOUND_SMTP_PORT !== 0) {
+      try {
+        const inbound = await startInboundServer(database.db, { port: env.INBOUND_SMTP_PORT, host: env.INBOUND_SMTP_HOST, log });
+        stops.push(() => inbound.close());
+        inboundSmtpPort = inbound.port;
+        log(`support mail: SMTP listener on ${inbound.host}:${inbound.port} for ${env.SUPPORT_ADDRESS} and its reply addresses`);
+      } catch (e) {
+        // A busy port (a second instance on one machine, a test run) must not stop the portal.
+        if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw e;
+        log(`support mail: port ${env.INBOUND_SMTP_PORT} is in use, inbound SMTP listener NOT started (set INBOUND_SMTP_PORT)`);
+      }
+    }
+
     const views = new TouchpointBuffer(pgPool(), { onError: (e) => log(`[touchpoints] flush failed, will retry: ${String(e)}`) }).start();
     stops.push(() => views.stop());
 
@@ -81,7 +98,7 @@ export async function startRapport(env: Env, opts: { mode?: "production" | "deve
         }),
     );
     const port = (server.address() as AddressInfo).port;
-    return { url: `http://localhost:${port}`, port, databaseUrl: database.url, smtpCaptureUrl, services, stop };
+    return { url: `http://localhost:${port}`, port, databaseUrl: database.url, smtpCaptureUrl, inboundSmtpPort, services, stop };
   } catch (e) {
     await stop();
     throw e;

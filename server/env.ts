@@ -24,6 +24,12 @@ const schema = z.object({
   /** Port of the built-in capture SMTP server (used only when SMTP_URL is unset); 0 = any free port. */
   SMTP_CAPTURE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   MAIL_FROM: z.string().min(3).default("Rapport <no-reply@rapport.localhost>"),
+  /** Support mailbox: ticket replies go to support+<token>@its domain; default support@<APP_URL host>. */
+  SUPPORT_ADDRESS: z.email("must be an email address such as support@example.com").optional(),
+  /** Port of the inbound SMTP listener for emailed ticket replies; 0 = disabled. */
+  INBOUND_SMTP_PORT: z.coerce.number().int("must be a whole number").min(0).max(65535, "must be a TCP port (0-65535)").default(2525),
+  /** Interface the inbound SMTP listener binds to (loopback by default; put a real MTA in front). */
+  INBOUND_SMTP_HOST: z.string().min(1).default("127.0.0.1"),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "must start with sk_test_, sk_live_, rk_test_ or rk_live_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must start with whsec_").optional(),
   DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("rapport-demo"),
@@ -33,7 +39,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof schema> & { APP_URL: string; SESSION_SECRET: string };
+export type Env = z.infer<typeof schema> & { APP_URL: string; SESSION_SECRET: string; SUPPORT_ADDRESS: string };
 
 export class EnvError extends Error {}
 
@@ -46,11 +52,19 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}\nSee README.md "Configuration".`);
   }
   const env = result.data;
+  const appUrl = (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
   return {
     ...env,
-    APP_URL: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    APP_URL: appUrl,
     SESSION_SECRET: env.SESSION_SECRET ?? persistentSecret(env.DATA_DIR),
+    SUPPORT_ADDRESS: (env.SUPPORT_ADDRESS ?? `support@${mailDomain(appUrl)}`).toLowerCase(),
   };
+}
+
+/** The APP_URL host when it is a real domain name; "rapport.test" for localhost and IP addresses. */
+function mailDomain(appUrl: string): string {
+  const host = new URL(appUrl).hostname;
+  return host.includes(".") && !/^[\d.]+$/.test(host) && !host.startsWith("[") ? host : "rapport.test";
 }
 
 /** Without SESSION_SECRET we keep one random secret in DATA_DIR so sessions survive restarts. */

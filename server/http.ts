@@ -7,6 +7,8 @@ import express, { type Request, type Response } from "express";
 import type { ServerBuild } from "react-router";
 import { createContext, type Services } from "./trpc/context.ts";
 import { appRouter, createCaller } from "./trpc/root.ts";
+import { stripeWebhookRouter } from "./api/stripe-webhook.ts";
+import { fulfilmentApiRouter } from "./api/v1.ts";
 
 export const TRPC_HEADER = "x-rapport-client";
 
@@ -51,6 +53,11 @@ export async function createHttpApp(opts: HttpOptions) {
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
   });
+
+  // Stripe webhooks need the raw body for the signature (express.raw inside; no JSON parser runs
+  // before it), and the fulfilment REST API (JSON, API keys). See server/api/.
+  app.use("/webhooks/stripe", stripeWebhookRouter(services));
+  app.use("/api/v1", fulfilmentApiRouter(services));
 
   // tRPC over HTTP. POSTs must carry the custom header: a cross-site form cannot set it (CSRF).
   app.use(

@@ -17,6 +17,8 @@ const CUSTOMER: Item[] = [
 const AGENT: Item[] = [
   { to: "/staff/inbox", label: "common.inbox" },
   { to: "/staff/customers", label: "common.customers" },
+  { to: "/staff/orders", label: "common.orders" },
+  { to: "/staff/help", label: "help.staffTitle" },
 ];
 const MARKETER: Item[] = [
   { to: "/marketing/segments", label: "common.segments" },

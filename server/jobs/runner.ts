@@ -3,6 +3,9 @@
 import PgBoss from "pg-boss";
 import type { Db } from "../db/client.ts";
 import * as maintenance from "./maintenance.job.ts";
+import * as support from "./support.job.ts";
+import * as analytics from "./analytics.job.ts";
+import * as loyalty from "./loyalty.job.ts";
 
 interface JobModule {
   name: string;
@@ -11,7 +14,7 @@ interface JobModule {
   run(db: Db, data: never): Promise<unknown>;
 }
 
-export const JOBS: JobModule[] = [maintenance];
+export const JOBS: JobModule[] = [maintenance, support, analytics, loyalty];
 
 export async function startJobs(opts: { url: string; db: Db; log: (m: string) => void }) {
   const boss = new PgBoss({ connectionString: opts.url, max: 4 });

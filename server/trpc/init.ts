@@ -14,7 +14,7 @@ export type Policy =
 
 /** A customer-owned resource the procedure reads by id: another customer must get NOT_FOUND. */
 export interface OwnedResource {
-  kind: "session";
+  kind: "session" | "order" | "ticket" | "attachment" | "redemption";
   /** Input field holding the resource id. */
   field: string;
 }

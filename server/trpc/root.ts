@@ -10,6 +10,7 @@ import { supportRouter } from "./routers/support.ts";
 import { helpRouter } from "./routers/help.ts";
 import { loyaltyRouter } from "./routers/loyalty.ts";
 import { analyticsRouter } from "./routers/analytics.ts";
+import { supportSettingsRouter } from "./routers/support-settings.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -22,6 +23,7 @@ export const appRouter = router({
   help: helpRouter,
   loyalty: loyaltyRouter,
   analytics: analyticsRouter,
+  supportSettings: supportSettingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

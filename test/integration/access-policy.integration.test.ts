@@ -10,7 +10,8 @@ import type { Meta, OwnedResource, Policy } from "../../server/trpc/init.ts";
 import { router } from "../../server/trpc/init.ts";
 import { baseProcedure } from "../../server/trpc/init.ts";
 import { appRouter } from "../../server/trpc/root.ts";
-import { createCustomer, createStaff } from "../factories/index.ts";
+import { createCustomer, createOrder, createStaff, createTicket } from "../factories/index.ts";
+import { checkAttachments, storeAttachments } from "../../server/domain/support/attachments.ts";
 import { callerAs } from "../setup/harness.ts";
 
 type Actor = "anonymous" | "customerA" | "customerB" | "agent" | "marketer" | "admin";
@@ -67,6 +68,19 @@ async function call(actor: Actor, path: string, input: unknown): Promise<{ ok: t
  *  addresses it. Adding a kind to OwnedResource without an entry here is a type error. */
 const resourceFactories: { [K in OwnedResource["kind"]]: (owner: { userId: string; customerId: string }) => Promise<string> } = {
   session: async (o) => (await createSession(db(), o.userId, { ip: "127.0.0.1" })).session.id,
+  order: async (o) => (await createOrder(db(), { customerId: o.customerId })).number,
+  ticket: async (o) => String((await createTicket(db(), { customerId: o.customerId })).number),
+  attachment: async (o) => {
+    const t = await createTicket(db(), { customerId: o.customerId });
+    const files = checkAttachments([{ filename: "note.txt", contentType: "text/plain", content: Buffer.from("hello") }]);
+    const [a] = await db().$transaction((tx) => storeAttachments(tx, t.id, t.messages[0]!.id, files));
+    return a!.id;
+  },
+  redemption: async (o) => {
+    const reward = await db().reward.create({ data: { kind: "FREE_SHIPPING", nameEn: "Free shipping", nameZh: "免运费", pointsCost: 100 } });
+    const r = await db().redemption.create({ data: { customerId: o.customerId, rewardId: reward.id, code: `RW-AP-${Math.random().toString(36).slice(2, 10).toUpperCase()}`, pointsCost: 100, expiresAt: new Date(Date.now() + 86_400_000) } });
+    return r.id;
+  },
 };
 
 /** Creates a resource of `kind` owned by `owner`; returns the input that addresses it. */

@@ -15,6 +15,11 @@ const CJK = /[\u3400-\u9fff]/;
 
 /** Every template must have sample props here (a new template without them fails to typecheck). */
 const samples: { [K in TemplateName]: TemplateProps[K] } = {
+  "loyalty-code": { url: "https://rapport.test/rewards?x=1&y=2", name: "Ann Lee", rewardName: "$5 off", code: "RW-7KQ2-M9XA", points: 500, expiresAt: "2026-12-31T00:00:00.000Z" },
+  "loyalty-code-expired": { url: "https://rapport.test/rewards?x=1&y=2", name: "Ann Lee", rewardName: "$5 off", code: "RW-7KQ2-M9XA", points: 500 },
+  "loyalty-expiry-reminder": { url: "https://rapport.test/rewards?x=1&y=2", name: null, points: 1234, expiresAt: "2026-12-31T00:00:00.000Z" },
+  "loyalty-tier-changed": { url: "https://rapport.test/rewards?x=1&y=2", name: "Ann Lee", direction: "up", fromTier: "Bronze", toTier: "Silver", benefits: "25% more points", multiplier: 1.25 },
+  "loyalty-referral-rewarded": { url: "https://rapport.test/rewards?x=1&y=2", name: "Ann Lee", points: 500 },
   "verify-email": { name: "Ann Lee", url: "https://rapport.test/verify-email?token=v3r1fy&next=%2Forders" },
   "magic-link": { url: "https://rapport.test/auth/magic?token=m4g1c&next=%2F", expiresInMinutes: 15 },
   "password-reset": { url: "https://rapport.test/reset-password?token=r3s3t&x=1", expiresInMinutes: 60 },
@@ -24,6 +29,26 @@ const samples: { [K in TemplateName]: TemplateProps[K] } = {
     url: "https://rapport.test/staff/invite?token=1nv1te&x=1",
     expiresInDays: 7,
   },
+  "order-confirmation": {
+    name: "Ann Lee",
+    orderNumber: "R-1001",
+    url: "https://rapport.test/orders/R-1001?x=1&y=2",
+    currency: "USD",
+    items: [{ name: "Ceramic mug", quantity: 2, unitPriceMinor: 1800 }],
+    subtotalMinor: 3600,
+    shippingMinor: 599,
+    taxMinor: 252,
+    discountMinor: 0,
+    totalMinor: 4451,
+  },
+  "order-shipped": { name: "Ann Lee", orderNumber: "R-1001", url: "https://rapport.test/orders/R-1001?x=1&y=2", carrier: "UPS", trackingNumber: "1Z999", trackingUrl: "https://www.ups.com/track?tracknum=1Z999" },
+  "order-delivered": { name: null, orderNumber: "R-1001", url: "https://rapport.test/orders/R-1001?x=1&y=2" },
+  "order-refund": { name: "Ann Lee", orderNumber: "R-1001", url: "https://rapport.test/orders/R-1001?x=1&y=2", currency: "JPY", amountMinor: 1500, refundedMinor: 1500, totalMinor: 4000, full: false },
+  "ticket-received": { name: "Ann Lee", ticketNumber: 42, subject: "Where is my parcel?", url: "https://rapport.test/support/42?x=1&y=2" },
+  "ticket-reply": { name: "Ann Lee", ticketNumber: 42, subject: "Where is my parcel?", agentName: "Grace Hopper", body: "It ships today.\nTracking follows.", url: "https://rapport.test/support/42?x=1&y=2" },
+  "ticket-solved-csat": { name: null, ticketNumber: 42, subject: "Where is my parcel?", url: "https://rapport.test/support/42?x=1&y=2", rateUrl: "https://rapport.test/support/42/rate" },
+  "nps-survey": { name: "Ann Lee", url: "https://rapport.test/survey/nps/t0k3n?x=1&y=2" },
+  "return-requested": { orderNumber: "R-1001", customerName: "Ann Lee", customerEmail: "ann@example.com", reason: "does_not_fit", comment: null, items: [{ name: "Ceramic mug", quantity: 1 }], url: "https://rapport.test/staff/orders/R-1001?x=1&y=2" },
 };
 
 /** How a URL appears inside an HTML attribute / text node. */

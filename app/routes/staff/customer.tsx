@@ -1,11 +1,14 @@
 // The staff 360° view of one customer: profile, login, consent, loyalty, spend, recent orders and
 // tickets, and the touchpoint timeline (GET filters + keyset "older" pagination, no JS needed).
-import { data, Form, Link } from "react-router";
+import { data, Form, Link, useActionData } from "react-router";
 import type { Route } from "./+types/customer";
 import { formatDate, formatMoney, hasKey, type T } from "#app/i18n/index.ts";
 import { isTrpcCode } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
+import { attempt } from "#app/lib/forms.server.ts";
+import { FormError, type FormResult } from "#app/components/form.tsx";
+import { CustomerInsights } from "./customer-insights.tsx";
 
 const TIMELINE_PAGE = 50;
 
@@ -36,13 +39,25 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
     timeline = await context.trpc.staff.timeline({ customerId: customer.id, type, channel, take: TIMELINE_PAGE });
   }
 
+  const insights = await context.trpc.analytics.customerInsights({ customerId: customer.id });
+
   return {
     customer,
+    insights,
     timeline,
     filters: { type: type ?? "", channel: channel ?? "", paged: Boolean(cursor) && !invalidCursor },
     invalidCursor,
     title: customer.name || customer.email,
   };
+}
+
+/** Marketers send an NPS survey from here (agents don't see the button; the procedure refuses them). */
+export async function action({ context, request, params }: Route.ActionArgs) {
+  requireStaff(context, request, "AGENT", "MARKETER");
+  const form = await request.formData();
+  if (form.get("intent") !== "sendNps") return { ok: false, formError: "errors.invalid" };
+  const r = await attempt(() => context.trpc.analytics.sendNpsSurvey({ customerId: params.id }));
+  return "id" in r ? { ok: true, npsSent: true } : r;
 }
 
 export function meta({ data }: Route.MetaArgs) {
@@ -91,7 +106,8 @@ function timelineHref(customerId: string, filters: { type: string; channel: stri
 }
 
 export default function Customer({ loaderData }: Route.ComponentProps) {
-  const { customer: c, timeline, filters, invalidCursor } = loaderData;
+  const { customer: c, insights, timeline, filters, invalidCursor } = loaderData;
+  const result = useActionData<typeof action>() as (FormResult & { npsSent?: boolean }) | undefined;
   const t = useT();
   const locale = useLocale();
   const tz = useRoot().user?.timeZone ?? "UTC";
@@ -176,6 +192,9 @@ export default function Customer({ loaderData }: Route.ComponentProps) {
           <p className="hint">{t("staff.spendHint")}</p>
         </section>
       </div>
+
+      <FormError error={result?.formError} />
+      <CustomerInsights insights={insights} npsSent={Boolean(result?.npsSent)} />
 
       <section aria-labelledby="c360-orders">
         <h2 id="c360-orders">{t("staff.recentOrders")}</h2>

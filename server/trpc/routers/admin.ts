@@ -5,6 +5,7 @@ import { listStaff, revokeInvite, setStaffDisabled, setStaffRole } from "../../d
 import { router } from "../init.ts";
 import { staffProcedure } from "../procedures.ts";
 import { authDeps } from "./auth.ts";
+import { createApiKey, createApiKeyInput, listApiKeys, revokeApiKey } from "../../domain/apikeys/apikeys.ts";
 
 const admin = staffProcedure("ADMIN");
 const id = z.string().min(1).max(100);
@@ -58,4 +59,11 @@ export const adminRouter = router({
     ]);
     return { counts: Object.fromEntries(counts.map((c) => [c.status, c._count])), problems: failed };
   }),
+
+  // Fulfilment API keys (server/domain/apikeys): the secret is returned once, by createApiKey.
+  apiKeys: admin.query(({ ctx }) => listApiKeys(ctx.db)),
+
+  createApiKey: admin.input(createApiKeyInput).mutation(({ ctx, input }) => createApiKey(ctx.db, { id: ctx.user.id, ip: ctx.ip }, input)),
+
+  revokeApiKey: admin.input(z.object({ id })).mutation(({ ctx, input }) => revokeApiKey(ctx.db, { id: ctx.user.id, ip: ctx.ip }, input.id)),
 });

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Order_placedAt_idx" ON "Order"("placedAt" DESC);

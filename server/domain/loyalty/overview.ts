@@ -1,0 +1,71 @@
+// Read models for the loyalty pages: the customer's rewards page and the staff ledger view.
+import type { Db } from "../../db/client.ts";
+import { AppError } from "../errors.ts";
+import { referralSummary } from "./referrals.ts";
+import { rewardAvailability } from "./rewards.ts";
+import { tierDef, tierProgress } from "./rules.ts";
+import { getSettings } from "./settings.ts";
+import { qualifyingSpend } from "./tiers.ts";
+
+function entryView(e: { id: string; type: string; availableDelta: number; pendingDelta: number; debtDelta: number; reason: string; sourceType: string | null; sourceId: string | null; createdAt: Date; actorUserId?: string | null }) {
+  return { id: e.id, type: e.type, available: e.availableDelta, pending: e.pendingDelta, debt: e.debtDelta, reason: e.reason, sourceType: e.sourceType, sourceId: e.sourceId, createdAt: e.createdAt, actorUserId: e.actorUserId ?? null };
+}
+
+export async function customerOverview(db: Db, customerId: string, opts: { historyTake?: number } = {}) {
+  const s = await getSettings(db);
+  const now = new Date();
+  const c = await db.customer.findUniqueOrThrow({ where: { id: customerId } });
+  const [spend, entries, rewards, codes, nextExpiry, referral] = await Promise.all([
+    qualifyingSpend(db, customerId, s, now),
+    db.loyaltyLedgerEntry.findMany({
+      where: { customerId, NOT: { availableDelta: 0, pendingDelta: 0, debtDelta: 0 } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: opts.historyTake ?? 50,
+    }),
+    db.reward.findMany({ where: { active: true }, orderBy: [{ pointsCost: "asc" }, { id: "asc" }], take: 100 }),
+    db.redemption.findMany({ where: { customerId }, include: { reward: true }, orderBy: { createdAt: "desc" }, take: 50 }),
+    db.loyaltyLot.groupBy({ by: ["expiresAt"], where: { customerId, remaining: { gt: 0 } }, _sum: { remaining: true }, orderBy: { expiresAt: "asc" }, take: 1 }),
+    referralSummary(db, customerId),
+  ]);
+  const tier = tierDef(c.tier, s.tiers);
+  const progress = tierProgress(spend, tier.code, s.tiers);
+  return {
+    balances: { available: c.pointsAvailable, pending: c.pointsPending, debt: c.pointsDebt },
+    tier: { ...tier, spendMinor: spend, baseCurrency: s.baseCurrency, next: progress.next, remainingMinor: progress.remainingMinor, percent: progress.percent },
+    tiers: s.tiers,
+    rules: { returnWindowDays: s.returnWindowDays, expiryMonths: s.expiryMonths, earnRates: s.earnRates, basis: s.basis },
+    nextExpiry: nextExpiry[0] ? { at: nextExpiry[0].expiresAt, points: nextExpiry[0]._sum.remaining ?? 0 } : null,
+    history: entries.map(entryView),
+    rewards: rewards
+      .map((r) => {
+        const availability = rewardAvailability(r, c.tier, now);
+        return { id: r.id, kind: r.kind, nameEn: r.nameEn, nameZh: r.nameZh, descriptionEn: r.descriptionEn, descriptionZh: r.descriptionZh, pointsCost: r.pointsCost, amountMinor: r.amountMinor, currency: r.currency, percentOff: r.percentOff, stock: r.stock, validUntil: r.validUntil, availability, affordable: availability === "ok" && r.pointsCost <= c.pointsAvailable };
+      })
+      .filter((r) => r.availability !== "inactive" && r.availability !== "ended"),
+    codes: codes.map((r) => ({ id: r.id, code: r.code, status: r.status, expiresAt: r.expiresAt, usedAt: r.usedAt, pointsCost: r.pointsCost, rewardNameEn: r.reward.nameEn, rewardNameZh: r.reward.nameZh, createdAt: r.createdAt, stripe: r.stripeStatus })),
+    referral,
+  };
+}
+
+export async function staffLedger(db: Db, customerId: string, opts: { take?: number; before?: string } = {}) {
+  const c = await db.customer.findUnique({ where: { id: customerId }, select: { id: true, name: true, email: true, tier: true, pointsAvailable: true, pointsPending: true, pointsDebt: true } });
+  if (!c) throw new AppError("NOT_FOUND", "No such customer.");
+  const take = opts.take ?? 100;
+  const [entries, redemptions, tierHistory, total] = await Promise.all([
+    db.loyaltyLedgerEntry.findMany({ where: { customerId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take }),
+    db.redemption.findMany({ where: { customerId }, include: { reward: { select: { nameEn: true } } }, orderBy: { createdAt: "desc" }, take: 50 }),
+    db.tierHistory.findMany({ where: { customerId }, orderBy: { createdAt: "desc" }, take: 20 }),
+    db.loyaltyLedgerEntry.count({ where: { customerId } }),
+  ]);
+  const actorIds = [...new Set(entries.map((e) => e.actorUserId).filter((x): x is string => Boolean(x)))];
+  const actors = actorIds.length ? await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, email: true } }) : [];
+  const names = new Map(actors.map((a) => [a.id, a.name || a.email]));
+  return {
+    customer: { id: c.id, name: c.name, email: c.email, tier: c.tier },
+    balances: { available: c.pointsAvailable, pending: c.pointsPending, debt: c.pointsDebt },
+    entries: entries.map((e) => ({ ...entryView(e), idempotencyKey: e.idempotencyKey, actorName: e.actorUserId ? (names.get(e.actorUserId) ?? null) : null })),
+    total,
+    redemptions: redemptions.map((r) => ({ id: r.id, code: r.code, status: r.status, pointsCost: r.pointsCost, reward: r.reward.nameEn, createdAt: r.createdAt, expiresAt: r.expiresAt, stripe: r.stripeStatus })),
+    tierHistory: tierHistory.map((t) => ({ id: t.id, from: t.fromTier, to: t.toTier, reason: t.reason, createdAt: t.createdAt })),
+  };
+}

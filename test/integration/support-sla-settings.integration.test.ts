@@ -1,0 +1,82 @@
+// SLA settings through tRPC (supportSettings.get / save): admins only, defaults when unset,
+// validation with field messages that changes nothing, audited saves, used by new tickets.
+import { TRPCError } from "@trpc/server";
+import { describe, expect, it } from "vitest";
+import { db } from "../../server/db/client.ts";
+import { defaultSlaConfig, loadSlaConfig, SLA_SETTING_KEY, type SlaConfig } from "../../server/domain/support/sla.ts";
+import { createTicket } from "../../server/domain/support/tickets.ts";
+import { createCustomer, createStaff } from "../factories/index.ts";
+import { callerAs } from "../setup/harness.ts";
+
+async function failure(p: Promise<unknown>) {
+  try {
+    await p;
+  } catch (e) {
+    if (!(e instanceof TRPCError)) throw e;
+    return { code: e.code, fieldErrors: (e.cause as { fieldErrors?: Record<string, unknown> } | undefined)?.fieldErrors };
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("SLA settings", () => {
+  it("are readable and writable by admins only", async () => {
+    const agent = await createStaff(db(), { role: "AGENT" });
+    const { caller } = await callerAs({ userId: agent.id });
+    expect(await failure(caller.supportSettings.get())).toMatchObject({ code: "FORBIDDEN" });
+    expect(await failure(caller.supportSettings.save(defaultSlaConfig()))).toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("start from the defaults and preview due times per priority", async () => {
+    await db().setting.deleteMany({ where: { key: SLA_SETTING_KEY } });
+    const admin = await createStaff(db(), { role: "ADMIN" });
+    const { caller } = await callerAs({ userId: admin.id });
+    const got = await caller.supportSettings.get();
+    expect(got.isDefault).toBe(true);
+    expect(got.config).toEqual(defaultSlaConfig());
+    expect(got.timeZones).toContain("Asia/Shanghai");
+    expect(got.preview.map((p) => p.priority)).toEqual(["LOW", "NORMAL", "HIGH", "URGENT"]);
+    for (const p of got.preview) expect(p.resolutionDueAt.getTime()).toBeGreaterThanOrEqual(p.firstResponseDueAt.getTime());
+  });
+
+  it("refuses invalid settings with field messages and changes nothing", async () => {
+    const admin = await createStaff(db(), { role: "ADMIN" });
+    const { caller } = await callerAs({ userId: admin.id });
+    const before = { setting: await db().setting.findUnique({ where: { key: SLA_SETTING_KEY } }), audits: await db().auditLog.count({ where: { action: "support.sla_updated" } }) };
+    const bad = defaultSlaConfig();
+    bad.schedule.timeZone = "Nowhere/Special";
+    bad.schedule.weekly.fri = [{ start: "18:00", end: "09:00" }];
+    bad.policies.URGENT.resolutionMinutes = 30;
+    const f = await failure(caller.supportSettings.save(bad));
+    expect(f.code).toBe("BAD_REQUEST");
+    expect(f.fieldErrors).toEqual({
+      timeZone: { key: "sla.errUnknownZone", params: { zone: "Nowhere/Special" } },
+      "hours.fri": { key: "sla.errEndBeforeStart", params: { start: "18:00", end: "09:00" } },
+      "URGENT.resolutionMinutes": "sla.errResolutionBeforeResponse",
+    });
+    expect(await failure(caller.supportSettings.save({}))).toMatchObject({ code: "BAD_REQUEST" });
+    expect({ setting: await db().setting.findUnique({ where: { key: SLA_SETTING_KEY } }), audits: await db().auditLog.count({ where: { action: "support.sla_updated" } }) }).toEqual(before);
+  });
+
+  it("saves valid settings, audits them, and new tickets use them", async () => {
+    const admin = await createStaff(db(), { role: "ADMIN" });
+    const { caller } = await callerAs({ userId: admin.id });
+    const round: SlaConfig = defaultSlaConfig();
+    const always = [{ start: "00:00", end: "24:00" }];
+    round.schedule = { timeZone: "Asia/Shanghai", weekly: { mon: always, tue: always, wed: always, thu: always, fri: always, sat: always, sun: always }, holidays: ["2000-01-01"] };
+    round.policies.NORMAL = { firstResponseMinutes: 30, resolutionMinutes: 90 };
+    await caller.supportSettings.save(round);
+
+    expect(await loadSlaConfig(db())).toEqual(round);
+    const entry = await db().auditLog.findFirstOrThrow({ where: { action: "support.sla_updated", actorId: admin.id }, orderBy: { id: "desc" } });
+    expect(entry).toMatchObject({ targetType: "Setting", targetId: SLA_SETTING_KEY });
+    expect((entry.data as { after: SlaConfig }).after.policies.NORMAL).toEqual({ firstResponseMinutes: 30, resolutionMinutes: 90 });
+    expect((await caller.supportSettings.get()).isDefault).toBe(false);
+
+    // A ticket opened now (round-the-clock schedule) is due for a first response in 30 minutes.
+    const customer = await createCustomer(db());
+    const t = await createTicket(db(), { customerId: customer.id, subject: "Due soon", body: "Hello", channel: "portal" });
+    const row = await db().ticket.findUniqueOrThrow({ where: { id: t.id } });
+    expect(row.firstResponseDueAt!.getTime() - row.createdAt.getTime()).toBe(30 * 60_000);
+    await db().setting.deleteMany({ where: { key: SLA_SETTING_KEY } });
+  });
+});
