@@ -25,7 +25,6 @@ export default [
   route("support", "routes/support/index.tsx"),
   route("support/new", "routes/support/new.tsx"),
   route("support/suggest", "routes/support/suggest.tsx"),
-  route("support/suggested/:slug", "routes/support/suggested.tsx"),
   route("support/attachments/:id", "routes/support/attachment.tsx"),
   route("support/:number", "routes/support/ticket.tsx"),
   route("support/:number/rate", "routes/support/rate.tsx"),

@@ -1007,10 +1007,17 @@ export function seedHelpCenter(tx: DbClient, ctx: FactoryContext): Promise<numbe
 }
 
 /** Seeds categories, article pairs and an initial revision per article; returns the article count. */
-export async function seedHelpArticles(tx: DbClient, ctx: FactoryContext, base: { categories: readonly HelpCategorySeed[]; articles: readonly HelpArticleSeed[] }): Promise<number> {
+export async function seedHelpArticles(
+  tx: DbClient,
+  ctx: FactoryContext,
+  base: { categories: readonly HelpCategorySeed[]; articles: readonly HelpArticleSeed[]; activity?: boolean },
+  /** Appended to slugs and keys (tests seed the same content next to other test data). */
+  suffix = "",
+): Promise<number> {
+  const sfx = suffix ? `-${suffix}` : "";
   const categories = new Map<string, { id: string }>();
   for (const [position, c] of base.categories.entries()) {
-    categories.set(c.slug, await createHelpCategory(tx, { ...c, position }, ctx));
+    categories.set(c.slug, await createHelpCategory(tx, { ...c, slug: c.slug + sfx, position }, ctx));
   }
   const ids: string[] = [];
   for (const a of base.articles) {
@@ -1019,9 +1026,9 @@ export async function seedHelpArticles(tx: DbClient, ctx: FactoryContext, base: 
       tx,
       {
         category: categories.get(a.category)!,
-        translationKey: a.key,
-        en: { slug: a.slug, title: a.en.title, summary: a.en.summary, bodyMarkdown: a.en.body },
-        zh: { slug: `${a.slug}-zh`, title: a.zh.title, summary: a.zh.summary, bodyMarkdown: a.zh.body },
+        translationKey: a.key + sfx,
+        en: { slug: a.slug + sfx, title: a.en.title, summary: a.en.summary, bodyMarkdown: a.en.body },
+        zh: { slug: `${a.slug}-zh${sfx}`, title: a.zh.title, summary: a.zh.summary, bodyMarkdown: a.zh.body },
         createdAt,
         publishedAt: a.draft ? null : new Date(createdAt.getTime() + 2 * HOUR),
         viewCount: a.views,
@@ -1035,7 +1042,7 @@ export async function seedHelpArticles(tx: DbClient, ctx: FactoryContext, base: 
       if (art.publishedAt) ids.push(art.id);
     }
   }
-  await seedHelpActivity(tx, ctx, ids);
+  if (base.activity !== false) await seedHelpActivity(tx, ctx, ids);
   return base.articles.length * 2;
 }
 

@@ -8,11 +8,15 @@
 // hour) so the demo always has recent activity.
 import { pathToFileURL } from "node:url";
 import type { Db } from "../server/db/client.ts";
-import type { Locale, OrderStatus, Prisma, TicketPriority, TicketStatus, User } from "../server/db/generated/client.ts";
+import type { Locale, OrderStatus, TicketPriority, TicketStatus, User } from "../server/db/generated/client.ts";
 import { openDatabase } from "../server/db/open.ts";
 import { hashPassword } from "../server/domain/auth/password.ts";
 import { parseEnv } from "../server/env.ts";
+import { planSeedLedger } from "../server/domain/loyalty/seed-ledger.ts";
+import { tierForSpend, toBaseMinor } from "../server/domain/loyalty/rules.ts";
+import { DEFAULT_SETTINGS as DEFAULT_LOYALTY } from "../server/domain/loyalty/settings.ts";
 import { HELP_ARTICLES, HELP_CATEGORIES, seedHelpCenter } from "./seed-help.ts";
+import { seedSupport } from "../server/domain/support/seed.ts";
 import {
   addMs,
   chineseName,
@@ -49,13 +53,6 @@ export const DEMO_EMAILS = {
 
 /** Days after delivery until pending points are released (the return window). */
 const RETURN_WINDOW_DAYS = 30;
-/** Tier thresholds on rolling 12-month spend, in USD-equivalent cents (for the demo only). */
-const TIER_THRESHOLDS: [string, number][] = [
-  ["PLATINUM", 300_000],
-  ["GOLD", 120_000],
-  ["SILVER", 40_000],
-];
-const USD_PER_UNIT: Record<string, number> = { USD: 1, EUR: 1.08, CNY: 0.14 };
 
 // ---------------------------------------------------------------------------------------------
 // Ticket content
@@ -343,6 +340,7 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<{ created: bo
       log(`demo customer ${DEMO_EMAILS.customer} with orders, tickets, points and touchpoints`);
 
       await seedCustomers(tx, ctx, { ada, liWei }, passwordHash, stats);
+      await seedSupport(tx);
 
       // The admin last: its existence marks a complete seed.
       await staffUser(DEMO_EMAILS.admin, "Alex Admin", "ADMIN", "en", "UTC");
@@ -646,33 +644,20 @@ function birthdayBonus(customerId: string, birthday: Date, now: Date): PlannedLe
 }
 
 /**
- * Writes a customer's ledger in time order: the orders' EARN/RELEASE/REVERSE entries plus extras.
- * Redemptions are capped at the available balance at that moment (and skipped at zero), so the
- * running balances never go negative. The cached balances are set to the sums.
+ * Writes a customer's ledger in time order: the orders' EARN/RELEASE/REVERSE entries plus extras,
+ * following the live loyalty rules (server/domain/loyalty/seed-ledger.ts): live idempotency keys,
+ * FIFO expiry lots, LoyaltyOrderPoints per paid order. Redemptions are capped at the available
+ * balance at that moment (and skipped at zero), so the running balances never go negative.
+ * The cached balances are set to the sums.
  */
 async function writeLedger(tx: DbClient, customerId: string, orders: OrderWithDetails[], extra: PlannedLedgerEntry[], ctx: FactoryContext): Promise<number> {
-  const planned = [...orders.flatMap((o) => orderLedgerPlan(o, { now: ctx.now, refundedAt: refundedAt(o), returnWindowDays: RETURN_WINDOW_DAYS })), ...extra]
-    .filter((e) => e.createdAt.getTime() <= ctx.now.getTime())
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-  let available = 0;
-  let pending = 0;
-  const rows: Prisma.LoyaltyLedgerEntryCreateManyInput[] = [];
-  for (const e of planned) {
-    let { availableDelta } = e;
-    if (e.type === "REDEEM") {
-      const want = -availableDelta;
-      const redeemable = Math.min(want, available - (available % 50));
-      if (redeemable <= 0) continue;
-      availableDelta = -redeemable;
-    }
-    available += availableDelta;
-    pending += e.pendingDelta;
-    if (available < 0 || pending < 0) throw new Error(`seed: ledger for ${customerId} would go negative at ${e.idempotencyKey}`);
-    rows.push({ customerId, type: e.type, availableDelta, pendingDelta: e.pendingDelta, reason: e.reason, sourceType: e.sourceType, sourceId: e.sourceId, idempotencyKey: e.idempotencyKey, createdAt: e.createdAt });
-  }
-  if (rows.length > 0) await tx.loyaltyLedgerEntry.createMany({ data: rows });
-  await tx.customer.update({ where: { id: customerId }, data: { pointsAvailable: available, pointsPending: pending } });
-  return rows.length;
+  const planned = [...orders.flatMap((o) => orderLedgerPlan(o, { now: ctx.now, refundedAt: refundedAt(o), returnWindowDays: RETURN_WINDOW_DAYS })), ...extra];
+  const plan = planSeedLedger(customerId, planned, orders, { now: ctx.now, expiryMonths: DEFAULT_LOYALTY.expiryMonths, returnWindowDays: RETURN_WINDOW_DAYS });
+  if (plan.entries.length > 0) await tx.loyaltyLedgerEntry.createMany({ data: plan.entries });
+  if (plan.lots.length > 0) await tx.loyaltyLot.createMany({ data: plan.lots });
+  if (plan.orderPoints.length > 0) await tx.loyaltyOrderPoints.createMany({ data: plan.orderPoints });
+  await tx.customer.update({ where: { id: customerId }, data: { pointsAvailable: plan.balances.available, pointsPending: plan.balances.pending } });
+  return plan.entries.length;
 }
 
 const PAGE_PATHS = ["/", "/orders", "/points", "/points/rewards", "/help", "/account", "/account/privacy", ...HELP_ARTICLES.map((a) => `/help/${a.slug}`)];
@@ -721,14 +706,17 @@ async function writeTouchpoints(
   return createTouchpoints(tx, tps, ctx);
 }
 
-/** Demo tier from rolling 12-month spend (paid, not refunded), in USD-equivalent cents. */
+/** Tier from rolling 12-month spend (paid, not refunded) with the default loyalty rules, with its history. */
 async function setTier(tx: DbClient, customerId: string, orders: OrderWithDetails[], now: Date) {
   const since = now.getTime() - 365 * DAY;
   const spend = orders
-    .filter((o) => o.paidAt && o.paidAt.getTime() >= since && o.status !== "REFUNDED")
-    .reduce((s, o) => s + (o.totalMinor - o.refundedMinor) * (USD_PER_UNIT[o.currency] ?? 1), 0);
-  const tier = TIER_THRESHOLDS.find(([, min]) => spend >= min)?.[0] ?? "BRONZE";
-  if (tier !== "BRONZE") await tx.customer.update({ where: { id: customerId }, data: { tier } });
+    .filter((o) => o.paidAt && o.paidAt.getTime() >= since && o.status !== "REFUNDED" && o.status !== "CANCELLED")
+    .reduce((s, o) => s + toBaseMinor(o.totalMinor - o.refundedMinor, o.currency, DEFAULT_LOYALTY), 0);
+  const tier = tierForSpend(spend, DEFAULT_LOYALTY.tiers).code;
+  if (tier !== "BRONZE") {
+    await tx.customer.update({ where: { id: customerId }, data: { tier } });
+    await tx.tierHistory.create({ data: { customerId, fromTier: "BRONZE", toTier: tier, spendMinor: spend, reason: "Demo data", createdAt: now } });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

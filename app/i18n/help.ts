@@ -100,6 +100,7 @@ export const en = {
   // reports
   reportsTitle: "Help center reports",
   reportsNav: "Reports",
+  periodLabel: "Period",
   reportsPeriod: "Last {days} days",
   topArticles: "Most read articles",
   leastHelpful: "Least helpful articles",
@@ -221,6 +222,7 @@ export const zh: Record<keyof typeof en, string> = {
   translationExists: "这篇文章已有该语言的版本。",
   reportsTitle: "帮助中心报表",
   reportsNav: "报表",
+  periodLabel: "统计周期",
   reportsPeriod: "最近 {days} 天",
   topArticles: "阅读最多的文章",
   leastHelpful: "最没帮助的文章",

@@ -3,6 +3,7 @@
 // any JSON parsing, because the signature covers the exact bytes Stripe sent.
 import express, { Router } from "express";
 import Stripe from "stripe";
+import type { Env } from "../env.ts";
 import type { Services } from "../trpc/context.ts";
 import { receiveStripeEvent, type LineItemInput, type StripeDeps, type StripeEventLike } from "../domain/orders/stripe-events.ts";
 import { errorBody } from "./errors.ts";
@@ -12,11 +13,11 @@ export function stripeClient(secretKey: string, opts: { host?: string; port?: nu
   return new Stripe(secretKey, { maxNetworkRetries: 1, timeout: 10_000, ...opts });
 }
 
-export function stripeDeps(services: Services, client?: Stripe): StripeDeps {
-  const key = services.env.STRIPE_SECRET_KEY;
+export function stripeDeps(env: Pick<Env, "STRIPE_SECRET_KEY" | "APP_URL">, client?: Stripe): StripeDeps {
+  const key = env.STRIPE_SECRET_KEY;
   const stripe = client ?? (key ? stripeClient(key) : undefined);
   return {
-    appUrl: services.env.APP_URL,
+    appUrl: env.APP_URL,
     fetchLineItems: stripe
       ? async (sessionId: string): Promise<LineItemInput[]> => {
           const items: LineItemInput[] = [];
@@ -36,7 +37,7 @@ export function stripeDeps(services: Services, client?: Stripe): StripeDeps {
   };
 }
 
-export function stripeWebhookRouter(services: Services, deps: StripeDeps = stripeDeps(services)) {
+export function stripeWebhookRouter(services: Services, deps: StripeDeps = stripeDeps(services.env)) {
   const r = Router();
   r.post("/", express.raw({ type: () => true, limit: "1mb" }), async (req, res) => {
     const secret = services.env.STRIPE_WEBHOOK_SECRET;

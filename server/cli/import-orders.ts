@@ -1,4 +1,4 @@
-// `npm run import:orders -- <file.csv> [--dry-run] [--max-errors N]`
+// `npm run import:orders -- <file.csv> [--dry-run] [--max-errors N] [--verbose]`
 // Imports historical orders from a CSV file with the header
 // customer_id,email,name,order_number,ordered_at,currency,total,status (see README "Importing orders").
 // Uses DATABASE_URL, or the embedded PostgreSQL like `npm start`. Exit code 0 on success, 1 when the
@@ -13,9 +13,9 @@ import { importOrdersCsv } from "../domain/orders/csv-import.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { "dry-run": { type: "boolean", default: false }, "max-errors": { type: "string", default: "100" }, help: { type: "boolean", short: "h" } },
+  options: { "dry-run": { type: "boolean", default: false }, verbose: { type: "boolean", default: false }, "max-errors": { type: "string", default: "100" }, help: { type: "boolean", short: "h" } },
 });
-const usage = "usage: npm run import:orders -- <file.csv> [--dry-run] [--max-errors N]";
+const usage = "usage: npm run import:orders -- <file.csv> [--dry-run] [--max-errors N] [--verbose]";
 if (values.help) {
   console.log(usage);
   process.exit(0);
@@ -47,6 +47,7 @@ try {
   const report = await importOrdersCsv(client, fs.createReadStream(file, { highWaterMark: 1 << 20 }), {
     dryRun: values["dry-run"],
     maxErrors,
+    log: values.verbose ? (m) => console.error(`\n${m}`) : undefined,
     onProgress: (p) => {
       if (!bar) return;
       const phase = p.phase === "reading" ? "reading " : p.phase === "checking" ? "checking" : p.phase === "writing" ? "writing " : "done    ";

@@ -6,6 +6,7 @@ import * as maintenance from "./maintenance.job.ts";
 import * as support from "./support.job.ts";
 import * as analytics from "./analytics.job.ts";
 import * as loyalty from "./loyalty.job.ts";
+import * as ordersStripeRetry from "./orders-stripe-retry.job.ts";
 
 interface JobModule {
   name: string;
@@ -14,7 +15,7 @@ interface JobModule {
   run(db: Db, data: never): Promise<unknown>;
 }
 
-export const JOBS: JobModule[] = [maintenance, support, analytics, loyalty];
+export const JOBS: JobModule[] = [maintenance, support, analytics, loyalty, ordersStripeRetry];
 
 export async function startJobs(opts: { url: string; db: Db; log: (m: string) => void }) {
   const boss = new PgBoss({ connectionString: opts.url, max: 4 });

@@ -65,6 +65,8 @@ describe("npm run import:orders", () => {
     expect(report.errors).toEqual([
       { line: 4, message: `order_number: I${tag}-91 already appears on line 3` },
     ]);
+    const shared = writeCsv([`c${tag}-6,s.${tag}@example.com,,I${tag}-92,2024-01-01,USD,1,placed`, `c${tag}-7,s.${tag}@example.com,,I${tag}-93,2024-01-01,USD,1,placed`]);
+    expect((await importFile(shared)).errors).toEqual([{ line: 3, message: `email: s.${tag}@example.com belongs to customer_id c${tag}-6 on line 2, not c${tag}-7` }]);
     const file2 = writeCsv([`c${tag}-9,,,I${tag}-90,2024-01-01,USD,1,placed`]);
     expect((await importFile(file2)).errors).toEqual([{ line: 2, message: `email: required for customer_id c${tag}-9, which is not a known customer yet` }]);
     expect(await counts()).toEqual({ orders: 0, customers: 0 });

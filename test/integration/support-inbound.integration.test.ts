@@ -142,6 +142,18 @@ describe("inbound support mail", () => {
     expect(followUp.messages[0]!.body).toBe(`(#${a.ticket.number})\n\nIt happened again with my next order.`);
   });
 
+  it("refuses a message over 25 MB and changes nothing", async () => {
+    const a = await customerWithTicket("Big files");
+    const error = await transport
+      .sendMail({ from: a.customer.email, to: replyAddressFor(a.ticket.id), subject: "Re: Big files", text: "Here is everything.", attachments: [{ filename: "huge.txt", content: Buffer.alloc(26 * 1024 * 1024, "a") }] })
+      .then(
+        () => null,
+        (e: unknown) => e as { responseCode?: number; response?: string },
+      );
+    expect(error).toMatchObject({ responseCode: 552 });
+    expect(await messagesOf(a.ticket.id)).toHaveLength(1);
+  });
+
   it("refuses mail for other mailboxes and drops automatic replies", async () => {
     const error = await transport.sendMail({ from: "someone@example.com", to: "postmaster@rapport.test", subject: "hi", text: "hello" }).then(
       () => null,

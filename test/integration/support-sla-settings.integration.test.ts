@@ -69,7 +69,7 @@ describe("SLA settings", () => {
     expect(await loadSlaConfig(db())).toEqual(round);
     const entry = await db().auditLog.findFirstOrThrow({ where: { action: "support.sla_updated", actorId: admin.id }, orderBy: { id: "desc" } });
     expect(entry).toMatchObject({ targetType: "Setting", targetId: SLA_SETTING_KEY });
-    expect((entry.data as { after: SlaConfig }).after.policies.NORMAL).toEqual({ firstResponseMinutes: 30, resolutionMinutes: 90 });
+    expect((entry.data as unknown as { after: SlaConfig }).after.policies.NORMAL).toEqual({ firstResponseMinutes: 30, resolutionMinutes: 90 });
     expect((await caller.supportSettings.get()).isDefault).toBe(false);
 
     // A ticket opened now (round-the-clock schedule) is due for a first response in 30 minutes.

@@ -8,6 +8,7 @@ import { defaultSlaConfig, SLA_SETTING_KEY } from "../../server/domain/support/s
 import { replyAddressFor } from "../../server/domain/support/reply-token.ts";
 import { addCustomerMessage, createTicket } from "../../server/domain/support/tickets.ts";
 import { renderPlaceholders } from "../../server/domain/support/canned.ts";
+import { supportCounts } from "../../server/domain/support/csat.ts";
 import { run as runSupportJob } from "../../server/jobs/support.job.ts";
 import { createCustomer, createOrder, createStaff } from "../factories/index.ts";
 import { callerAs } from "../setup/harness.ts";
@@ -303,5 +304,21 @@ describe("support tickets", () => {
     expect(mine.items.map((i) => i.number)).not.toContain(b.number);
     expect((await agentA.caller.support.inbox({ view: "all", priority: "URGENT", category: "billing" })).items.map((i) => i.number)).toContain(b.number);
     expect(mine.counts.mine).toBeGreaterThanOrEqual(1);
+  });
+
+  it("deflection: a help suggestion opened from the ticket form with no ticket within 24 h counts as deflected", async () => {
+    const before = await supportCounts(db());
+    const deflected = await customerWithCaller();
+    const notDeflected = await customerWithCaller();
+    const opened = new Date(Date.now() - 30 * 3600_000);
+    for (const c of [deflected.customer, notDeflected.customer]) {
+      await db().touchpoint.create({ data: { customerId: c.id, type: "help.suggestion_opened", channel: "web", subjectType: "help_article", subjectId: "track-order", occurredAt: opened, metadata: { from: "ticket-form" } } });
+    }
+    // This one sent a ticket two hours after reading the article.
+    const { id } = await createTicket(db(), { customerId: notDeflected.customer.id, subject: "Still lost", body: "The article didn't help.", channel: "portal" });
+    await db().ticket.update({ where: { id }, data: { createdAt: new Date(opened.getTime() + 2 * 3600_000) } });
+    const after = await supportCounts(db());
+    expect(after.suggestionsOpened - before.suggestionsOpened).toBe(2);
+    expect(after.deflected - before.deflected).toBe(1);
   });
 });

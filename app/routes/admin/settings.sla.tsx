@@ -124,7 +124,7 @@ export default function SlaSettings({ loaderData }: Route.ComponentProps) {
             {t("sla.dayHoursHint")}
           </p>
           {DAYS.map((d) => (
-            <TextField key={d} name={`hours.${d}`} label={t(`sla.${d}`)} describedBy="day-hours-hint" error={err(`hours.${d}`)} defaultValue={values[`hours.${d}`] ?? ""} placeholder="09:00-17:00" />
+            <TextField key={d} name={`hours.${d}`} label={t(`sla.${d}`)} describedBy="day-hours-hint" error={err(`hours.${d}`)} defaultValue={values[`hours.${d}`] ?? ""} placeholder={t("sla.closed")} />
           ))}
           <div className={`field${err("holidays") ? " has-error" : ""}`}>
             <label htmlFor="sla-holidays">{t("sla.holidays")}</label>
@@ -209,7 +209,7 @@ export default function SlaSettings({ loaderData }: Route.ComponentProps) {
               </tr>
             </thead>
             <tbody>
-              {preview.map((row) => (
+              {[...preview].sort((a, b) => PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority)).map((row) => (
                 <tr key={row.priority}>
                   <th scope="row">{t(`sla.${row.priority}`)}</th>
                   <td>{dueFormat(locale, row.firstResponseDueAt, zoneTz)}</td>

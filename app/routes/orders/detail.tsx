@@ -259,7 +259,7 @@ export default function OrderDetail({ loaderData }: Route.ComponentProps) {
             </ul>
           </>
         ) : null}
-        {order.returns.eligible ? <ReturnForm order={order} result={result} busy={busy} /> : null}
+        {order.returns.eligible ? <ReturnForm key={order.returnRequests.length} order={order} result={result} busy={busy} /> : null}
       </section>
     </article>
   );

@@ -36,7 +36,7 @@ export default function HelpReports({ loaderData }: Route.ComponentProps) {
       <h1>{t("help.reportsTitle")}</h1>
       <Form method="get" className="filters">
         <div className="field">
-          <label htmlFor="r-days">{t("help.reportsNav")}</label>
+          <label htmlFor="r-days">{t("help.periodLabel")}</label>
           <select id="r-days" name="days" defaultValue={String(report.days)}>
             {PERIODS.map((p) => (
               <option key={p} value={p}>

@@ -61,6 +61,7 @@ export default function Inbox({ loaderData }: Route.ComponentProps) {
   const { inbox, agents, categories, filters, available } = loaderData;
   const counts = inbox.counts as Record<string, number>;
   const now = Date.now();
+  const num = new Intl.NumberFormat(locale);
   return (
     <section className="stack-lg">
       <header className="stack">
@@ -87,7 +88,7 @@ export default function Inbox({ loaderData }: Route.ComponentProps) {
             <li key={v}>
               <Link to={href({}, { view: v })} aria-current={filters.view === v ? "page" : undefined}>
                 {filters.view === v ? <strong>{t(`support.view${v}`)}</strong> : t(`support.view${v}`)}
-                {v in counts ? ` (${counts[v]})` : ""}
+                {v in counts ? ` (${counts[v]! >= inbox.counts.cap ? `${num.format(inbox.counts.cap)}+` : num.format(counts[v]!)})` : ""}
               </Link>
             </li>
           ))}

@@ -23,7 +23,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   requireStaff(context, request, "AGENT");
   const form = await request.formData();
   const values = formValues(form, "points", "reason", "requestId");
-  const points = /^[-+]?\d+$/.test(values.points.trim()) ? Number(values.points.trim()) : Number.NaN;
+  const points = /^[-+]?\d+$/.test(values.points.trim()) ? Number(values.points.trim()) : 0;
   const r = await attempt(() => context.trpc.loyalty.adjust({ customerId: params.customerId, points, reason: values.reason, requestId: values.requestId || undefined }), values);
   return "entryId" in r ? { ok: true } : r;
 }

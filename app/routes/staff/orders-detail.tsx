@@ -282,7 +282,7 @@ export default function StaffOrder({ loaderData }: Route.ComponentProps) {
                   </ul>
                   {r.comment ? <p>“{r.comment}”</p> : null}
                   {canAct && actions.length ? (
-                    <Form method="post" className="stack">
+                    <Form key={r.status} method="post" className="stack">
                       {mine ? <FormError error={result?.formError} /> : null}
                       <input type="hidden" name="intent" value="return" />
                       <input type="hidden" name="returnId" value={r.id} />
@@ -313,7 +313,7 @@ export default function StaffOrder({ loaderData }: Route.ComponentProps) {
         ) : order.allowedStatuses.length === 0 ? (
           <p>{t("orders.staffNoTransitions", { status: statusLabel(t, order.status) })}</p>
         ) : (
-          <Form method="post" className="stack" noValidate>
+          <Form key={order.status} method="post" className="stack" noValidate>
             <p className="hint">{t("orders.staffChangeStatusHint")}</p>
             {result?.intent === "status" ? <FormError error={result.formError} /> : null}
             <input type="hidden" name="intent" value="status" />

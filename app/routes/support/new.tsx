@@ -36,7 +36,7 @@ export async function action({ request, context }: Route.ActionArgs) {
     values,
   );
   if ("number" in r) throw redirect(`/support/${r.number}?created=1`);
-  const suggestions = values.subject ? await context.trpc.support.suggest({ q: values.subject }).catch(() => []) : [];
+  const suggestions = values.subject ? await context.trpc.help.suggest({ q: values.subject.slice(0, 200) }).catch(() => []) : [];
   return { ...(r as unknown as object), suggestions } as FormResult & { suggestions: Suggestion[] };
 }
 
@@ -56,7 +56,8 @@ function Suggestions({ items }: { items: Suggestion[] }) {
       <ul className="plain-list">
         {items.map((s) => (
           <li key={s.slug}>
-            <a href={`/support/suggested/${encodeURIComponent(s.slug)}`} target="_blank" rel="noopener">
+            {/* The help center records "help.suggestion_opened" for ?from=ticket-form (deflection). */}
+            <a href={`/help/${encodeURIComponent(s.slug)}?from=ticket-form`} target="_blank" rel="noopener">
               {s.title}
             </a>
             {s.summary ? <p className="hint">{s.summary}</p> : null}

@@ -68,15 +68,18 @@ ALTER TABLE "HelpVote" ADD CONSTRAINT "HelpVote_articleId_fkey" FOREIGN KEY ("ar
 ALTER TABLE "HelpVote" ADD CONSTRAINT "HelpVote_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- ---------------------------------------------------------------------------------------------
--- Help center search (hand-written; see README "Decisions"). Prisma does not see these objects:
--- they live in their own schema `help_search`, so the drift test, which compares the `public`
--- schema built by the migrations with the one built from the snapshot, is unaffected. A trigger
--- keeps one search document per article; view-count updates do not fire it.
+-- Help center search, hand-written (see README "Decisions"). Prisma does not see these objects:
+-- they live in their own schema help_search, so the drift test (it compares the public schema
+-- built by the migrations with the one built from the snapshot) is unaffected. A trigger keeps
+-- one search document per article, and view-count updates do not fire it.
+-- NOTE: Prisma's pg adapter splits migration scripts at every semicolon character, so statements
+-- below end with one and nothing else may contain one: PL/pgSQL bodies are E'' strings that
+-- write each semicolon as the octal escape \073.
 -- ---------------------------------------------------------------------------------------------
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE SCHEMA IF NOT EXISTS help_search;
 
--- Markdown to plain text for indexing and snippets: links and images keep their text; markup goes.
+-- Markdown to plain text for indexing and snippets: links and images keep their text, markup goes.
 CREATE FUNCTION help_search.plain(md text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
   SELECT btrim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(coalesce(md, ''),
     '!?\[([^\]]*)\]\([^)]*\)', '\1', 'g'),
@@ -89,31 +92,30 @@ $fn$;
 -- (a single character stays a unigram), with positions, so ts_rank_cd can measure proximity.
 -- The lexemes are written as tsvector literals, so the result does not depend on the server's
 -- locale (the default text parser may drop CJK characters under a C locale).
-CREATE FUNCTION help_search.cjk_vector(input text) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+CREATE FUNCTION help_search.cjk_vector(input text) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS E'
 DECLARE
-  run text;
-  n int;
-  pos int := 0;
-  parts text[] := '{}';
+  run text\073
+  n int\073
+  pos int := 0\073
+  parts text[] := ''{}''\073
 BEGIN
-  FOR run IN SELECT m[1] FROM regexp_matches(coalesce(input, ''), '([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)', 'g') AS m LOOP
-    n := char_length(run);
+  FOR run IN SELECT m[1] FROM regexp_matches(coalesce(input, ''''), ''([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)'', ''g'') AS m LOOP
+    n := char_length(run)\073
     IF n = 1 THEN
-      pos := pos + 1;
-      parts := parts || (quote_literal(run) || ':' || least(pos, 16383));
+      pos := pos + 1\073
+      parts := parts || (quote_literal(run) || '':'' || least(pos, 16383))\073
     ELSE
       FOR i IN 1..n - 1 LOOP
-        pos := pos + 1;
-        parts := parts || (quote_literal(substr(run, i, 2)) || ':' || least(pos, 16383));
-      END LOOP;
-    END IF;
-    pos := pos + 1;
-  END LOOP;
-  RETURN array_to_string(parts, ' ')::tsvector;
-END
-$fn$;
+        pos := pos + 1\073
+        parts := parts || (quote_literal(substr(run, i, 2)) || '':'' || least(pos, 16383))\073
+      END LOOP\073
+    END IF\073
+    pos := pos + 1\073
+  END LOOP\073
+  RETURN array_to_string(parts, '' '')::tsvector\073
+END';
 
--- Non-CJK words (order numbers, brand names) of Chinese text, with the `simple` configuration.
+-- Non-CJK words (order numbers, brand names) of Chinese text, with the simple configuration.
 CREATE FUNCTION help_search.latin_vector(input text) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
   SELECT to_tsvector('simple', regexp_replace(coalesce(input, ''), '[^\u0001-\u024f]+', ' ', 'g'))
 $fn$;
@@ -143,20 +145,19 @@ CREATE INDEX doc_tsv_idx ON help_search.doc USING gin (tsv);
 CREATE TABLE help_search.word (word text PRIMARY KEY);
 CREATE INDEX word_trgm_idx ON help_search.word USING gin (word gin_trgm_ops);
 
-CREATE FUNCTION help_search.sync() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE FUNCTION help_search.sync() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
   INSERT INTO help_search.doc ("articleId", tsv, plain)
   VALUES (NEW.id, help_search.article_vector(NEW.locale::text, NEW.title, NEW.summary, NEW."bodyMarkdown"), help_search.plain(NEW."bodyMarkdown"))
-  ON CONFLICT ("articleId") DO UPDATE SET tsv = EXCLUDED.tsv, plain = EXCLUDED.plain;
-  IF NEW.locale::text = 'en' THEN
+  ON CONFLICT ("articleId") DO UPDATE SET tsv = EXCLUDED.tsv, plain = EXCLUDED.plain\073
+  IF NEW.locale::text = ''en'' THEN
     INSERT INTO help_search.word (word)
-    SELECT DISTINCT w FROM regexp_split_to_table(lower(NEW.title || ' ' || NEW.summary || ' ' || help_search.plain(NEW."bodyMarkdown")), '[^a-z]+') AS w
+    SELECT DISTINCT w FROM regexp_split_to_table(lower(NEW.title || '' '' || NEW.summary || '' '' || help_search.plain(NEW."bodyMarkdown")), ''[^a-z]+'') AS w
     WHERE char_length(w) BETWEEN 3 AND 40
-    ON CONFLICT DO NOTHING;
-  END IF;
-  RETURN NEW;
-END
-$fn$;
+    ON CONFLICT DO NOTHING\073
+  END IF\073
+  RETURN NEW\073
+END';
 
 CREATE TRIGGER help_article_search AFTER INSERT OR UPDATE OF title, summary, "bodyMarkdown", locale ON "HelpArticle"
   FOR EACH ROW EXECUTE FUNCTION help_search.sync();

@@ -65,7 +65,9 @@ export function analyse(q: string): QueryTerms {
 export function tidyPlain(s: string): string {
   return s
     .replace(/([\u3000-\u303f\u3400-\u9fff\uff00-\uffef]) +(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])/g, "$1")
-    .replace(/ +([.,;:!?，。；：！？、）])/g, "$1");
+    .replace(/ +([.,;:!?，。；：！？、）])/g, "$1")
+    .replace(/(^|\s)[-+] (?=\S)/g, "$1")
+    .replace(/(^|\s)\d+\. (?=\S)/g, "$1");
 }
 
 export function isEmpty(t: QueryTerms) {

@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { Tx } from "../../db/client.ts";
 import { lockCustomer, postEntry } from "./ledger.ts";
 import { onReferralOrderPaid, onReferralOrderVoided, releaseReferralForOrder } from "./referrals.ts";
-import { DAY_MS, pointsForOrder, pointsToReverse, qualifyingAmountMinor, tierDef } from "./rules.ts";
+import { DAY_MS, pointsForOrder, pointsToReverse, tierDef } from "./rules.ts";
 import { getSettings, type ProgramSettings } from "./settings.ts";
 import { applyTier, qualifyingSpend } from "./tiers.ts";
 

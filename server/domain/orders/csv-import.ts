@@ -36,6 +36,8 @@ export interface ImportOptions {
   /** Called as bytes are consumed (for a progress bar) and for each SQL phase. */
   onProgress?: (p: { bytes: number; rows: number; phase: "reading" | "checking" | "writing" | "done" }) => void;
   batchSize?: number;
+  /** Timing of each SQL step (`--verbose`). */
+  log?: (message: string) => void;
 }
 
 // ---- CSV parsing (RFC 4180: quoted fields, "" escapes, CRLF/LF, newlines inside quotes) ----
@@ -242,6 +244,7 @@ export async function importOrdersCsv(client: PoolClient, chunks: AsyncIterable<
 
     const seenNumbers = new Map<string, number>();
     const customerEmail = new Map<string, { email: string; line: number }>();
+    const emailOwner = new Map<string, { customerId: string; line: number }>();
     let batch: Row[] = [];
     const flush = async () => {
       if (batch.length === 0 || report.errorCount > 0) {
@@ -294,6 +297,9 @@ export async function importOrdersCsv(client: PoolClient, chunks: AsyncIterable<
           const known = customerEmail.get(r.customerId);
           if (!known) customerEmail.set(r.customerId, { email: r.email, line: r.line });
           else if (known.email !== r.email) fail(r.line, `email: customer_id ${r.customerId} has email ${known.email} on line ${known.line}, not ${r.email}`);
+          const owner = emailOwner.get(r.email);
+          if (!owner) emailOwner.set(r.email, { customerId: r.customerId, line: r.line });
+          else if (owner.customerId !== r.customerId) fail(r.line, `email: ${r.email} belongs to customer_id ${owner.customerId} on line ${owner.line}, not ${r.customerId}`);
         }
         if (report.errorCount === 0) {
           batch.push(r);
@@ -322,7 +328,7 @@ export async function importOrdersCsv(client: PoolClient, chunks: AsyncIterable<
     }
 
     opts.onProgress?.({ bytes: lastBytes, rows: report.rows, phase: "writing" });
-    const written = await writeAll(client);
+    const written = await writeAll(timed(client, opts.log));
     Object.assign(report, written);
     if (opts.dryRun) {
       report.imported = 0;
@@ -356,6 +362,22 @@ async function checkCustomers(client: PoolClient, fail: (line: number, message: 
       AND NOT EXISTS (SELECT 1 FROM "Customer" k WHERE k."externalId" = r.customer_id)
     ORDER BY r.line LIMIT 1000`);
   for (const r of taken.rows) fail(r.line, `email: ${r.email} belongs to customer_id ${r.external_id}, not ${r.customer_id}`);
+}
+
+/** A client whose queries report their duration to `log` (first line of the SQL). */
+function timed(client: PoolClient, log?: (m: string) => void): PoolClient {
+  if (!log) return client;
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== "query") return Reflect.get(target, prop, receiver) as unknown;
+      return async (sql: string, params?: unknown[]) => {
+        const t0 = performance.now();
+        const r = await target.query(sql, params);
+        log(`${((performance.now() - t0) / 1000).toFixed(2)} s  ${sql.trim().split("\n")[0]!.slice(0, 90)} (${r.rowCount ?? 0} rows)`);
+        return r;
+      };
+    },
+  });
 }
 
 /** Set-based writes; returns counts. Everything runs inside the caller's transaction. */
@@ -394,6 +416,11 @@ async function writeAll(client: PoolClient): Promise<Pick<ImportReport, "importe
     LEFT JOIN "Customer" k ON r.customer_id IS NOT NULL AND k."externalId" = r.customer_id
     LEFT JOIN "Customer" e ON r.customer_id IS NULL AND e.email = r.email
     WHERE NOT EXISTS (SELECT 1 FROM "Order" o WHERE o.number = r.order_number)`);
+  const orphans = await client.query<{ line: number }>(`SELECT line FROM import_orders WHERE cust IS NULL ORDER BY line LIMIT 10`);
+  if (orphans.rowCount) {
+    // Only a concurrent change of the same customers can get here (the checks above cover the file).
+    throw new Error(`No customer could be found or created for lines ${orphans.rows.map((r) => r.line).join(", ")}; run the import again`);
+  }
   const present = await client.query<{ n: string }>(`SELECT (SELECT count(*) FROM import_rows) - (SELECT count(*) FROM import_orders) AS n`);
   const inserted = await client.query(`
     INSERT INTO "Order" ("id", "number", "customerId", "status", "currency", "subtotalMinor", "totalMinor", "refundedMinor",

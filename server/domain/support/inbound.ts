@@ -166,8 +166,10 @@ async function openTicketByEmail(db: Db, m: { from: string; fromName: string | n
 /** The customer with this email, or a new one without a login (claimable later by signing up). */
 async function findOrCreateCustomer(db: Db, email: string, name: string | null, locale: "en" | "zh_CN"): Promise<{ id: string; userId: string | null; isNew: boolean }> {
   for (let attempt = 0; ; attempt++) {
-    const existing = await db.customer.findFirst({ where: { email: { equals: email, mode: "insensitive" }, anonymizedAt: null }, select: { id: true, userId: true } });
-    if (existing) return { ...existing, isNew: false };
+    // Customer emails are stored lower-cased (sign-up, orders, factories): an exact, indexed lookup.
+    const existing = await db.customer.findUnique({ where: { email }, select: { id: true, userId: true, anonymizedAt: true } });
+    if (existing && !existing.anonymizedAt) return { id: existing.id, userId: existing.userId, isNew: false };
+    if (existing) throw new InboundRejection(550, "5.7.1 This address belongs to an erased customer record.");
     try {
       return await db.$transaction(async (tx) => {
         const c = await tx.customer.create({ data: { email, name, locale }, select: { id: true } });

@@ -248,28 +248,39 @@ function validDate(iso: string): boolean {
 }
 
 /**
- * Checks a configuration beyond its shape. Returns field errors keyed by form field name
- * ("timeZone", "hours.mon", "holidays", "URGENT.firstResponseMinutes", …); empty when valid.
+ * Validates a configuration piece by piece, so that every problem is reported at once. Returns
+ * the cleaned configuration (intervals sorted, holidays sorted and unique) or field errors keyed by
+ * form field name: "timeZone", "hours.<mon…sun>", "holidays", "<PRIORITY>.<firstResponseMinutes|resolutionMinutes>"
+ * ("form" when the input is not shaped like a configuration at all).
  */
 export function slaConfigProblems(input: unknown): { config: SlaConfig | null; fieldErrors: Record<string, FieldMessage> } {
   const fieldErrors: Record<string, FieldMessage> = {};
-  const parsed = slaConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const [a, b, c, d] = issue.path.map(String);
-      let field = "form";
-      if (a === "schedule" && b === "timeZone") field = "timeZone";
-      else if (a === "schedule" && b === "weekly" && c) field = `hours.${c}`;
-      else if (a === "schedule" && b === "holidays") field = "holidays";
-      else if (a === "policies" && b && (c ?? d)) field = `${b}.${c ?? d}`;
-      fieldErrors[field] ??= issue.message.startsWith("sla.") ? issue.message : "sla.errInvalid";
-    }
-    return { config: null, fieldErrors };
-  }
-  const config = parsed.data as SlaConfig;
-  if (!isValidTimeZone(config.schedule.timeZone)) fieldErrors.timeZone = { key: "sla.errUnknownZone", params: { zone: config.schedule.timeZone } };
+  const root = (typeof input === "object" && input !== null ? input : {}) as { schedule?: unknown; policies?: unknown };
+  const schedule = (typeof root.schedule === "object" && root.schedule !== null ? root.schedule : null) as { timeZone?: unknown; weekly?: unknown; holidays?: unknown } | null;
+  const policies = (typeof root.policies === "object" && root.policies !== null ? root.policies : null) as Record<string, unknown> | null;
+  const weeklyIn = (typeof schedule?.weekly === "object" && schedule.weekly !== null ? schedule.weekly : null) as Record<string, unknown> | null;
+  if (!schedule || !policies || !weeklyIn) return { config: null, fieldErrors: { form: "sla.errInvalid" } };
+  const first = (r: { success: false; error: z.ZodError }) => {
+    const m = r.error.issues[0]?.message ?? "";
+    return m.startsWith("sla.") ? m : "sla.errInvalid";
+  };
+
+  // time zone
+  const tz = slaConfigSchema.shape.schedule.shape.timeZone.safeParse(schedule.timeZone);
+  const timeZone = tz.success ? tz.data : "";
+  if (!tz.success) fieldErrors.timeZone = first(tz);
+  else if (!isValidTimeZone(timeZone)) fieldErrors.timeZone = { key: "sla.errUnknownZone", params: { zone: timeZone } };
+
+  // weekly hours
+  const weekly = {} as Record<Weekday, BusinessInterval[]>;
   for (const w of WEEKDAYS) {
-    const list = [...config.schedule.weekly[w]].sort((x, y) => parseHm(x.start) - parseHm(y.start));
+    const day = slaConfigSchema.shape.schedule.shape.weekly.shape[w].safeParse(weeklyIn[w] ?? []);
+    if (!day.success) {
+      fieldErrors[`hours.${w}`] = first(day);
+      weekly[w] = [];
+      continue;
+    }
+    const list = [...day.data].sort((x, y) => parseHm(x.start) - parseHm(y.start));
     for (let i = 0; i < list.length; i++) {
       const iv = list[i]!;
       if (parseHm(iv.end) <= parseHm(iv.start)) {
@@ -278,17 +289,34 @@ export function slaConfigProblems(input: unknown): { config: SlaConfig | null; f
         fieldErrors[`hours.${w}`] ??= "sla.errOverlap";
       }
     }
-    config.schedule.weekly[w] = list;
+    weekly[w] = list;
   }
-  if (!fieldErrors.timeZone && WEEKDAYS.every((w) => config.schedule.weekly[w].length === 0)) fieldErrors["hours.mon"] ??= "sla.errNoHours";
-  const bad = config.schedule.holidays.find((h) => !validDate(h));
-  if (bad) fieldErrors.holidays = { key: "sla.errHolidayDate", params: { date: bad } };
-  config.schedule.holidays = [...new Set(config.schedule.holidays)].sort();
+  if (WEEKDAYS.every((w) => weekly[w].length === 0 && !fieldErrors[`hours.${w}`])) fieldErrors["hours.mon"] = "sla.errNoHours";
+
+  // holidays
+  const hol = slaConfigSchema.shape.schedule.shape.holidays.safeParse(schedule.holidays ?? []);
+  let holidays: string[] = [];
+  if (!hol.success) fieldErrors.holidays = first(hol);
+  else {
+    const bad = hol.data.find((h) => !validDate(h));
+    if (bad) fieldErrors.holidays = { key: "sla.errHolidayDate", params: { date: bad } };
+    holidays = [...new Set(hol.data)].sort();
+  }
+
+  // targets
+  const targets = {} as Record<SlaPriority, SlaTarget>;
   for (const p of PRIORITIES) {
-    const t = config.policies[p];
-    if (t.resolutionMinutes < t.firstResponseMinutes) fieldErrors[`${p}.resolutionMinutes`] ??= "sla.errResolutionBeforeResponse";
+    const given = (typeof policies[p] === "object" && policies[p] !== null ? policies[p] : {}) as Record<string, unknown>;
+    const fr = minutesSchema.safeParse(given.firstResponseMinutes);
+    const res = minutesSchema.safeParse(given.resolutionMinutes);
+    if (!fr.success) fieldErrors[`${p}.firstResponseMinutes`] = first(fr);
+    if (!res.success) fieldErrors[`${p}.resolutionMinutes`] = first(res);
+    if (fr.success && res.success && res.data < fr.data) fieldErrors[`${p}.resolutionMinutes`] = "sla.errResolutionBeforeResponse";
+    targets[p] = { firstResponseMinutes: fr.success ? fr.data : 0, resolutionMinutes: res.success ? res.data : 0 };
   }
-  return { config: Object.keys(fieldErrors).length ? null : config, fieldErrors };
+
+  if (Object.keys(fieldErrors).length) return { config: null, fieldErrors };
+  return { config: { schedule: { timeZone, weekly, holidays }, policies: targets }, fieldErrors };
 }
 
 /** The stored SLA configuration, or the defaults when unset or unreadable. */

@@ -50,14 +50,20 @@ export const loyaltyRouter = router({
     .input(
       z.object({
         customerId: id,
-        points: z.number({ error: "rewards.errPoints" }).int("rewards.errPoints").refine((n) => n !== 0 && Math.abs(n) <= 1_000_000, "rewards.errPoints"),
-        reason: z.string().trim().min(3, "rewards.errReason").max(300, "rewards.errReason"),
+        points: z.number(),
+        reason: z.string().max(2000),
         requestId,
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      // Checked here (not in the zod schema) so the field messages keep their rewards.* keys.
+      const fieldErrors: Record<string, string> = {};
+      if (!Number.isSafeInteger(input.points) || input.points === 0 || Math.abs(input.points) > 1_000_000) fieldErrors.points = "rewards.errPoints";
+      const reason = input.reason.trim();
+      if (reason.length < 3 || reason.length > 300) fieldErrors.reason = "rewards.errReason";
+      if (Object.keys(fieldErrors).length) throw new AppError("BAD_REQUEST", "The adjustment is not valid.", fieldErrors);
       const r = await ctx.db.$transaction((tx) =>
-        adjustPoints(tx, { customerId: input.customerId, points: input.points, reason: input.reason, actorUserId: ctx.user.id, requestId: input.requestId ?? randomUUID(), ip: ctx.ip }, (t, e) => audit(t, { ...e, data: e.data as never })),
+        adjustPoints(tx, { customerId: input.customerId, points: input.points, reason, actorUserId: ctx.user.id, requestId: input.requestId ?? randomUUID(), ip: ctx.ip }, (t, e) => audit(t, { ...e, data: e.data as never })),
       );
       return { entryId: r.entry.id, balances: r.balances, duplicate: r.duplicate };
     }),

@@ -2,14 +2,12 @@
 // Customer procedures always filter by ctx.customerId and never return internal notes; staff
 // procedures (agents and admins) see the whole thread.
 import { z } from "zod";
-import { isLocale } from "../../domain/locale.ts";
 import { AppError } from "../../domain/errors.ts";
 import { CATEGORIES, PRIORITIES, REPLY_STATUSES, STATUSES, addCustomerMessage, agentMessage, assignTicket, closeByCustomer, createTicket, mergeTickets, setAvailability, setPriority, setStatus } from "../../domain/support/tickets.ts";
 import { attachmentForCustomer, attachmentForStaff, customerTicket, listMyTickets, orderChoices, orderIdByNumber } from "../../domain/support/customer-views.ts";
 import { agentTicket, agentsList, inboxCounts, inboxList, VIEWS } from "../../domain/support/inbox.ts";
 import { deleteCanned, listCanned, renderCanned, saveCanned } from "../../domain/support/canned.ts";
 import { csatReport, rateTicket, supportCounts } from "../../domain/support/csat.ts";
-import { suggestArticles } from "../../domain/support/deflection.ts";
 import { router } from "../init.ts";
 import { authedProcedure, customerProcedure, publicProcedure, staffProcedure } from "../procedures.ts";
 
@@ -70,18 +68,6 @@ export const supportRouter = router({
       if (!ctx.user.customerId) throw new AppError("NOT_FOUND", "No such attachment.");
       return attachmentForCustomer(ctx.db, ctx.user.customerId, input.id);
     }),
-
-  /** Help articles matching what the customer is typing as a subject (deflection). */
-  suggest: publicProcedure
-    .input(z.object({ q: z.string().max(300), locale: z.string().max(10).optional() }))
-    .query(({ ctx, input }) => suggestArticles(ctx.db, input.q, isLocale(input.locale) ? input.locale : ctx.locale)),
-
-  /** A suggested article was opened from the ticket form: a view-type touchpoint (buffered). */
-  suggestionOpened: publicProcedure.input(z.object({ slug: z.string().min(1).max(200) })).mutation(({ ctx, input }) => {
-    const customerId = ctx.session?.user.customerId ?? null;
-    ctx.views.push({ customerId, type: "help.suggestion_opened", channel: "web", actorUserId: ctx.session?.user.id ?? null, subjectType: "help_article", subjectId: input.slug });
-    return { recorded: true as const };
-  }),
 
   // --- agents ----------------------------------------------------------------------------------
   inbox: agentOnly

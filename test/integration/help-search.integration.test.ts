@@ -1,0 +1,144 @@
+// Help search on the seeded help center: English with stemming and typo tolerance, Chinese via
+// CJK bigrams, highlighted snippets, suggestions for the ticket form, search logging — and no
+// drafts anywhere in the results.
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "../../server/db/client.ts";
+import { HELP_ARTICLES, HELP_CATEGORIES, seedHelpArticles } from "../../prisma/seed-help.ts";
+import { createCustomer, createHelpArticlePair, factoryContext } from "../factories/index.ts";
+import { callerAs } from "../setup/harness.ts";
+
+// Seeded next to whatever other test files created: slugs get this suffix.
+const SFX = `s${process.pid}`;
+const slug = (s: string) => `${s}-${SFX}`;
+const base = (s: string) => s.replace(new RegExp(`-${SFX}$`), "");
+
+beforeAll(async () => {
+  await seedHelpArticles(db(), factoryContext(), { categories: HELP_CATEGORIES, articles: HELP_ARTICLES, activity: false }, SFX);
+});
+
+async function search(q: string, locale: "en" | "zh-CN") {
+  const { caller } = await callerAs();
+  const r = await caller.help.search({ q, locale });
+  return { ...r, slugs: r.hits.map((h) => base(h.slug)) };
+}
+
+describe("help search", () => {
+  it("seeds about 20 published articles per language with the same translation keys", async () => {
+    const en = await db().helpArticle.findMany({ where: { slug: { endsWith: SFX }, locale: "en", publishedAt: { not: null } }, select: { translationKey: true } });
+    const zh = await db().helpArticle.findMany({ where: { slug: { endsWith: SFX }, locale: "zh_CN", publishedAt: { not: null } }, select: { translationKey: true } });
+    expect(en.length).toBeGreaterThanOrEqual(20);
+    expect(zh.map((a) => a.translationKey).sort()).toEqual(en.map((a) => a.translationKey).sort());
+  });
+
+  it.each([
+    ["refund", "returns-and-refunds"],
+    ["refunds", "where-is-my-refund"],
+    ["returning an item", "returns-and-refunds"],
+    ["track my parcel", "track-your-order"],
+    ["reset password", "reset-your-password"],
+    ["payment declined", "payment-declined"],
+    ["points expire", "when-do-points-expire"],
+  ])("English: %s finds %s (stemmed full-text)", async (q, expected) => {
+    const r = await search(q, "en");
+    expect(r.slugs.slice(0, 5)).toContain(expected);
+    expect(r.locale).toBe("en");
+  });
+
+  it("English: a misspelled word is corrected to a help-center word (refnd → refund)", async () => {
+    const r = await search("refnd", "en");
+    expect(r.correctedQuery).toBe("refund");
+    expect(r.strategy).toBe("corrected");
+    expect(r.slugs.slice(0, 5)).toEqual(expect.arrayContaining(["returns-and-refunds", "where-is-my-refund"]));
+  });
+
+  it("English: typos in several words (pasword resett)", async () => {
+    const r = await search("pasword resett", "en");
+    expect(r.slugs[0]).toBe("reset-your-password");
+  });
+
+  it.each([
+    ["退货", "returns-and-refunds-zh"],
+    ["退款", "where-is-my-refund-zh"],
+    ["退款", "returns-and-refunds-zh"],
+    ["会员积分", "earning-points-zh"],
+    ["会员等级", "membership-tiers-zh"],
+    ["重置密码", "reset-your-password-zh"],
+    ["快递单号", "track-your-order-zh"],
+    ["怎么申请退货呢", "returns-and-refunds-zh"],
+  ])("Chinese: %s finds %s (CJK bigrams)", async (q, expected) => {
+    const r = await search(q, "zh-CN");
+    expect(r.slugs.slice(0, 5)).toContain(expected);
+    expect(r.locale).toBe("zh-CN");
+  });
+
+  it("a Chinese query on the English site searches the Chinese articles", async () => {
+    const r = await search("退货", "en");
+    expect(r.locale).toBe("zh-CN");
+    expect(r.slugs).toContain("returns-and-refunds-zh");
+  });
+
+  it("ranks the article about the topic first (title outweighs body)", async () => {
+    expect((await search("membership tiers", "en")).slugs[0]).toBe("membership-tiers");
+    expect((await search("退货与退款", "zh-CN")).slugs[0]).toBe("returns-and-refunds-zh");
+  });
+
+  it("highlights the matched words in snippets, as text parts", async () => {
+    const en = await search("refund", "en");
+    const marks = en.hits[0]!.snippet.filter((p) => p.mark).map((p) => p.text.toLowerCase());
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.every((m) => m.startsWith("refund"))).toBe(true);
+    const zh = await search("退款", "zh-CN");
+    expect(zh.hits[0]!.snippet.filter((p) => p.mark).map((p) => p.text)).toContain("退款");
+  });
+
+  it("finds nothing for words no article uses, and logs it as a content gap", async () => {
+    const r = await search("xylophone", "en");
+    expect(r.total).toBe(0);
+    const log = await db().helpSearchLog.findFirst({ where: { query: "xylophone" }, orderBy: { createdAt: "desc" } });
+    expect(log).toMatchObject({ resultCount: 0, locale: "en" });
+  });
+
+  it("logs the query and result count of a signed-in customer's search, with a touchpoint", async () => {
+    const c = await createCustomer(db(), { login: true });
+    const { caller, ctx } = await callerAs({ userId: c.userId! });
+    const r = await caller.help.search({ q: "track my parcel", locale: "en" });
+    await ctx.views.flush();
+    expect(await db().helpSearchLog.findFirst({ where: { customerId: c.id } })).toMatchObject({ query: "track my parcel", resultCount: r.total });
+    const tp = await db().touchpoint.findFirst({ where: { customerId: c.id, type: "help.searched" } });
+    expect(tp?.metadata).toMatchObject({ query: "track my parcel", resultCount: r.total });
+  });
+
+  it("suggest: top 5 {slug, title, summary}, prefix-matching the last word", async () => {
+    const { caller } = await callerAs();
+    const s = await caller.help.suggest({ q: "refu", locale: "en" });
+    expect(s.length).toBeGreaterThan(0);
+    expect(s.length).toBeLessThanOrEqual(5);
+    expect(Object.keys(s[0]!).sort()).toEqual(["slug", "summary", "title"]);
+    expect(s.map((x) => base(x.slug))).toContain("returns-and-refunds");
+    const zh = await caller.help.suggest({ q: "我想退款", locale: "zh-CN" });
+    expect(zh.map((x) => base(x.slug))).toContain("where-is-my-refund-zh");
+    expect(await db().helpSearchLog.count({ where: { query: "refu" } })).toBe(0);
+  });
+
+  it("never returns drafts or articles scheduled for later, in search or suggest", async () => {
+    const key = `draft-${SFX}`;
+    await createHelpArticlePair(db(), { translationKey: key, publishedAt: null, en: { slug: `zzdraft-${SFX}`, title: "Quokka refund secret", bodyMarkdown: "Quokka quokka refund." }, zh: { slug: `zzdraft-zh-${SFX}`, title: "袋鼠退款秘密", bodyMarkdown: "袋鼠退款。" } });
+    await createHelpArticlePair(db(), { translationKey: `later-${SFX}`, publishedAt: new Date(Date.now() + 86_400_000), en: { slug: `zzlater-${SFX}`, title: "Quokka later", bodyMarkdown: "Quokka." }, zh: { slug: `zzlater-zh-${SFX}`, title: "袋鼠以后", bodyMarkdown: "袋鼠。" } });
+    const { caller } = await callerAs();
+    expect((await caller.help.search({ q: "quokka", locale: "en" })).total).toBe(0);
+    expect((await caller.help.search({ q: "袋鼠", locale: "zh-CN" })).total).toBe(0);
+    expect(await caller.help.suggest({ q: "quokka", locale: "en" })).toEqual([]);
+    expect(await caller.help.suggest({ q: "袋鼠", locale: "zh-CN" })).toEqual([]);
+    // The same words are found once published: the drafts are excluded, not unindexed.
+    await db().helpArticle.updateMany({ where: { translationKey: key }, data: { publishedAt: new Date(Date.now() - 1000) } });
+    expect((await caller.help.search({ q: "quokka", locale: "en" })).hits.map((h) => h.slug)).toEqual([`zzdraft-${SFX}`]);
+  });
+
+  it("treats query syntax as words (no tsquery injection)", async () => {
+    const { caller } = await callerAs();
+    for (const q of ["refund & | ! (", "':* <-> \\", "'; DROP TABLE \"HelpArticle\"; --", "   "]) {
+      await expect(caller.help.search({ q, locale: "en" })).resolves.toMatchObject({ hits: expect.any(Array) });
+    }
+    expect(await db().helpArticle.count()).toBeGreaterThan(0);
+  });
+});

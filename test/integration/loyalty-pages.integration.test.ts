@@ -1,0 +1,101 @@
+// The loyalty pages over HTTP (production build): the customer's /rewards page and redeeming from
+// it without JS, the staff ledger with an adjustment (reason required), the admin settings hub and
+// loyalty settings (bad input → message on the field, nothing saved), in English and Chinese.
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startRapport, type Rapport } from "../../server/app.ts";
+import { db } from "../../server/db/client.ts";
+import { createSession, SESSION_COOKIE } from "../../server/domain/auth/sessions.ts";
+import { postEntry } from "../../server/domain/loyalty/ledger.ts";
+import { parseEnv } from "../../server/env.ts";
+import { createCustomer, createStaff } from "../factories/index.ts";
+
+let app: Rapport;
+
+async function freePort() {
+  return new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function cookieFor(userId: string) {
+  return `${SESSION_COOKIE}=${(await createSession(db(), userId, { ip: "127.0.0.1" })).token}`;
+}
+
+const form = (o: Record<string, string>) => ({ "content-type": "application/x-www-form-urlencoded", body: new URLSearchParams(o).toString() });
+
+beforeAll(async () => {
+  const port = await freePort();
+  app = await startRapport(parseEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), PORT: String(port), APP_URL: `http://localhost:${port}`, SEED_DEMO: "false", SESSION_SECRET: "h".repeat(40), DATA_DIR: ".data/test" }), { mode: "production", jobs: false, log: () => {} });
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe("loyalty pages", () => {
+  it("a customer sees balances, tier, rewards and redeems one with a plain form post", async () => {
+    const c = await createCustomer(db(), { login: true });
+    await db().$transaction((tx) => postEntry(tx, { customerId: c.id, type: "BONUS", points: 120, how: { op: "credit" }, reason: "Welcome bonus", idempotencyKey: `page:${c.id}` }));
+    const reward = await db().reward.create({ data: { kind: "FREE_SHIPPING", nameEn: "Free shipping voucher", nameZh: "免运费券", pointsCost: 100 } });
+    const cookie = await cookieFor(c.userId!);
+    const page = await fetch(`${app.url}/rewards`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Available points");
+    expect(html).toContain("Welcome bonus");
+    expect(html).toContain("Free shipping voucher");
+    expect(html).toContain("You are Bronze");
+
+    const { body, ...h } = form({ intent: "redeem", rewardId: reward.id, requestId: "pagerequest0001" });
+    const res = await fetch(`${app.url}/rewards`, { method: "POST", headers: { cookie, ...h }, body });
+    expect(res.status).toBe(200);
+    const after = await res.text();
+    const code = (await db().redemption.findFirstOrThrow({ where: { customerId: c.id } })).code;
+    expect(after).toContain(code);
+    expect((await db().customer.findUniqueOrThrow({ where: { id: c.id } })).pointsAvailable).toBe(20);
+
+    const zh = await (await fetch(`${app.url}/rewards`, { headers: { cookie: `${cookie}; rapport_lang=zh-CN`, "accept-language": "zh-CN" } })).text();
+    expect(zh).toMatch(/可用积分|积分/);
+  });
+
+  it("an anonymous visitor is sent to sign in", async () => {
+    const res = await fetch(`${app.url}/rewards`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toContain("/login");
+  });
+
+  it("an agent adjusts points on the staff ledger; a missing reason is refused on the field", async () => {
+    const agent = await createStaff(db(), { role: "AGENT" });
+    const c = await createCustomer(db(), {});
+    const cookie = await cookieFor(agent.id);
+    expect((await fetch(`${app.url}/staff/loyalty/${c.id}`, { headers: { cookie } })).status).toBe(200);
+    const bad = form({ points: "25", reason: "", requestId: "staffreq0000001" });
+    const r1 = await fetch(`${app.url}/staff/loyalty/${c.id}`, { method: "POST", headers: { cookie, "content-type": bad["content-type"] }, body: bad.body });
+    expect(r1.status).toBe(400);
+    expect(await r1.text()).toContain("Give a reason");
+    expect((await db().customer.findUniqueOrThrow({ where: { id: c.id } })).pointsAvailable).toBe(0);
+    const ok = form({ points: "25", reason: "Parcel arrived damaged", requestId: "staffreq0000002" });
+    const r2 = await fetch(`${app.url}/staff/loyalty/${c.id}`, { method: "POST", headers: { cookie, "content-type": ok["content-type"] }, body: ok.body });
+    expect(r2.status).toBe(200);
+    expect((await db().customer.findUniqueOrThrow({ where: { id: c.id } })).pointsAvailable).toBe(25);
+    expect(await db().auditLog.count({ where: { action: "loyalty.points.adjusted", targetId: c.id } })).toBe(1);
+  });
+
+  it("an admin sees the settings hub and the loyalty settings; invalid rates are refused", async () => {
+    const admin = await createStaff(db(), { role: "ADMIN" });
+    const cookie = await cookieFor(admin.id);
+    const hub = await (await fetch(`${app.url}/admin/settings`, { headers: { cookie } })).text();
+    expect(hub).toContain('href="/admin/settings/loyalty"');
+    expect(hub).toContain('href="/admin/settings/sla"');
+    const page = await fetch(`${app.url}/admin/settings/loyalty`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("USD=1");
+    const bad = form({ intent: "settings", earnRates: "dollars are great", fxToBase: "USD=1" });
+    const res = await fetch(`${app.url}/admin/settings/loyalty`, { method: "POST", headers: { cookie, "content-type": bad["content-type"] }, body: bad.body });
+    expect(await res.text()).toContain("Write one CURRENCY=number per line");
+    expect(await db().setting.findUnique({ where: { key: "loyalty.program" } })).toBeNull();
+  });
+});
