@@ -51,6 +51,7 @@ export default [
     route("help/reports", "routes/staff/help-reports.tsx"),
     route("help/:id", "routes/staff/help-edit.tsx", { id: "staff-help-edit" }),
     // --- loyalty (staff) ---
+    route("loyalty", "routes/staff/loyalty-index.tsx"),
     route("loyalty/:customerId", "routes/staff/loyalty.tsx"),
     route("inbox", "routes/staff/inbox.tsx"),
     route("customers", "routes/staff/customers.tsx"),

@@ -19,6 +19,7 @@ const AGENT: Item[] = [
   { to: "/staff/customers", label: "common.customers" },
   { to: "/staff/orders", label: "common.orders" },
   { to: "/staff/help", label: "help.staffTitle" },
+  { to: "/staff/loyalty", label: "rewards.staffIndexTitle" },
 ];
 const MARKETER: Item[] = [
   { to: "/marketing/segments", label: "common.segments" },

@@ -99,7 +99,6 @@ export const en = {
   translationExists: "This article already has a version in that language.",
   // reports
   reportsTitle: "Help center reports",
-  reportsNav: "Reports",
   periodLabel: "Period",
   reportsPeriod: "Last {days} days",
   topArticles: "Most read articles",
@@ -221,7 +220,6 @@ export const zh: Record<keyof typeof en, string> = {
   categoryRequired: "请选择分类。",
   translationExists: "这篇文章已有该语言的版本。",
   reportsTitle: "帮助中心报表",
-  reportsNav: "报表",
   periodLabel: "统计周期",
   reportsPeriod: "最近 {days} 天",
   topArticles: "阅读最多的文章",

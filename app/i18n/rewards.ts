@@ -104,6 +104,7 @@ export const en = {
   staffTierHistory: "Tier history",
   staffNoTierHistory: "No tier changes yet.",
   staffLink: "Loyalty ledger",
+  staffIndexTitle: "Loyalty ledgers",
   // admin
   settingsHubTitle: "Settings",
   settingsHubIntro: "Program settings. Every change is audited and applies from the moment it is saved.",
@@ -299,6 +300,7 @@ export const zh: Record<keyof typeof en, string> = {
   staffTierHistory: "等级变更记录",
   staffNoTierHistory: "暂无等级变更。",
   staffLink: "积分账本",
+  staffIndexTitle: "积分账本",
   settingsHubTitle: "设置",
   settingsHubIntro: "计划设置。每次修改都会记入审计日志，并在保存后立即生效。",
   settingsLoyalty: "积分计划",

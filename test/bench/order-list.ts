@@ -166,7 +166,7 @@ async function main() {
     }
 
     const cpus = os.cpus();
-    const pgVersion = ((await db().$queryRaw<{ v: string }[]>`SHOW server_version`)[0]?.v ?? "?").split(" ")[0];
+    const pgVersion = ((await db().$queryRaw<{ v: string }[]>`SELECT current_setting('server_version') AS v`)[0]?.v ?? "?").split(" ")[0];
     console.log(`\n## Order list page — customer with ${bench.orders} orders in a database of ${totalOrders!.toLocaleString("en-US")} orders\n`);
     console.log(`Machine: ${cpus[0]?.model.trim() ?? "?"}, ${cpus.length} cores, Node ${process.version}, PostgreSQL ${pgVersion}; concurrency ${CONCURRENCY}, page views recorded; list query uses ${index.split("\n")[0]}.\n`);
     console.log("| page | requests | p50 | p95 | req/s | process CPU ms/req (app + load generator) |");

@@ -4,9 +4,12 @@
 // answers BY EMAIL (SMTP to the app's inbound listener), the answer appears in the thread; the
 // agent solves it; the customer rates it from the link in the CSAT email. The internal note never
 // shows on the customer's page or in their mail.
+import fs from "node:fs";
+import path from "node:path";
 import nodemailer from "nodemailer";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
 import { createCustomer, createStaff, TEST_PASSWORD } from "../factories/index.ts";
 import { freePort, launchBrowser, linkIn, startE2eApp, waitFor, watchForProblems, type E2eApp } from "./browser.ts";
@@ -31,6 +34,12 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
+
+const SHOTS = path.join(ROOT, "test-results");
+async function shot(page: Page, name: string) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `support-${name}.png`), fullPage: true });
+}
 
 const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name });
 
@@ -87,6 +96,7 @@ describe("support journey (browser)", () => {
       await heading(agentPage, "Inbox").waitFor();
       await agentPage.getByLabel("Search", { exact: true }).fill(subject);
       await agentPage.getByRole("button", { name: "Apply", exact: true }).click();
+      await shot(agentPage, "inbox");
       await agentPage.getByRole("link", { name: subject, exact: true }).click();
       await heading(agentPage, `#${number} ${subject}`).waitFor();
       await agentPage.getByLabel("Message", { exact: true }).fill(note);
@@ -124,6 +134,7 @@ describe("support journey (browser)", () => {
       // --- The agent sees it and solves the ticket
       await agentPage.reload();
       await agentPage.getByText("A replacement, please.").waitFor();
+      await shot(agentPage, "agent-ticket");
       await agentPage.getByLabel("Status", { exact: true }).selectOption("SOLVED");
       await agentPage.locator("form").filter({ has: agentPage.getByLabel("Status", { exact: true }) }).getByRole("button", { name: "Save" }).click();
       await agentPage.getByText("Saved.").waitFor();
@@ -140,6 +151,7 @@ describe("support journey (browser)", () => {
       await page.waitForURL((u) => u.pathname === `/support/${number}`);
       await page.getByText("Thank you for your rating.").waitFor();
       await page.getByText("Your rating: 5 out of 5").waitFor();
+      await shot(page, "customer-thread");
 
       const done = await db().ticket.findUniqueOrThrow({ where: { number } });
       expect(done).toMatchObject({ status: "SOLVED", csatScore: 5, csatComment: "Quick and friendly." });

@@ -9,7 +9,6 @@ import { callerAs } from "../setup/harness.ts";
 
 // Seeded next to whatever other test files created: slugs get this suffix.
 const SFX = `s${process.pid}`;
-const slug = (s: string) => `${s}-${SFX}`;
 const base = (s: string) => s.replace(new RegExp(`-${SFX}$`), "");
 
 beforeAll(async () => {

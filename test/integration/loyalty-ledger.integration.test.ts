@@ -166,6 +166,18 @@ describe("loyalty ledger on PostgreSQL", () => {
     expect(await db().mailOutbox.count({ where: { customerId: c.id, template: "loyalty-tier-changed" } })).toBe(1);
   });
 
+  it("a paid Stripe order that applied our promotion code marks the reward code used", async () => {
+    const c = await customerWith(100);
+    const reward = await db().reward.create({ data: { kind: "PERCENTAGE", nameEn: "10% off", nameZh: "九折", pointsCost: 50, percentOff: 10 } });
+    const r = await redeemReward(db(), { customerId: c.id, rewardId: reward.id });
+    await db().redemption.update({ where: { id: r.id }, data: { stripeStatus: "SYNCED", stripePromotionCodeId: "promo_test_123" } });
+    const o = await paidOrder(c.id, 40);
+    await db().stripeEvent.create({ data: { id: `evt_${o.id}`, type: "checkout.session.completed", orderId: o.id, payload: { data: { object: { discounts: [{ coupon: "co_x", promotion_code: "promo_test_123" }] } } } } });
+    await event({ type: "paid", orderId: o.id, occurredAt: new Date() });
+    expect(await db().redemption.findUniqueOrThrow({ where: { id: r.id } })).toMatchObject({ status: "USED", usedOrderId: o.id });
+    expect(await db().touchpoint.count({ where: { customerId: c.id, type: "loyalty.code_used" } })).toBe(1);
+  });
+
   it("a redemption writes a touchpoint and emails the code through the outbox", async () => {
     const c = await customerWith(100);
     const reward = await db().reward.create({ data: { kind: "FIXED_AMOUNT", nameEn: "$5 off", nameZh: "减 5 美元", pointsCost: 60, amountMinor: 500, currency: "USD", stock: 1 } });

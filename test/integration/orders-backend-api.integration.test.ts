@@ -6,7 +6,7 @@ import { startRapport, type Rapport } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
 import { parseEnv } from "../../server/env.ts";
 import { createApiKey, hashApiKey, revokeApiKey } from "../../server/domain/apikeys/apikeys.ts";
-import { createOrder, createStaff } from "../factories/index.ts";
+import { createOrder, createStaff, TEST_PASSWORD } from "../factories/index.ts";
 
 let app: Rapport;
 let adminId: string;
@@ -184,5 +184,52 @@ describe("fulfilment endpoints", () => {
     const c1 = await call("POST", `/orders/${placed.number}/deliver`, { idem: "deliver-1" });
     const c2 = await call("POST", `/orders/${placed.number}/deliver`, { idem: "deliver-1" });
     expect([c1.status, c2.status]).toEqual([409, 409]);
+  });
+});
+
+describe("admin page /admin/api-keys", () => {
+  it("creates a key shown once, lists it by prefix, and revokes it (no client JS needed)", async () => {
+    const admin = await createStaff(db(), { role: "ADMIN" });
+    const signIn = await fetch(`${app.url}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ email: admin.email, password: TEST_PASSWORD, intent: "password" }), redirect: "manual" });
+    expect(signIn.status).toBe(302);
+    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const form = (body: Record<string, string | string[]>) => {
+      const p = new URLSearchParams();
+      for (const [k, v] of Object.entries(body)) for (const x of [v].flat()) p.append(k, x);
+      return fetch(`${app.url}/admin/api-keys`, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: p, redirect: "manual" });
+    };
+
+    const invalid = await form({ intent: "create", name: " " });
+    expect(invalid.status).toBe(400);
+    const invalidHtml = await invalid.text();
+    expect(invalidHtml).toContain("Enter a name for the key.");
+    expect(invalidHtml).toContain("Choose at least one permission.");
+
+    const name = `Dock ${Date.now()}`;
+    const created = await form({ intent: "create", name, scopes: ["orders:write"] });
+    expect(created.status).toBe(200);
+    const html = await created.text();
+    const key = /rpk_[a-z0-9]{8}_[\w-]{32}/.exec(html)?.[0];
+    expect(key).toBeDefined();
+    const row = await db().apiKey.findFirstOrThrow({ where: { name } });
+    expect(row.secretHash).toBe(hashApiKey(key!));
+    expect(row.scopes).toEqual(["orders:write"]);
+
+    const list = await (await fetch(`${app.url}/admin/api-keys`, { headers: { cookie } })).text();
+    expect(list).toContain(name);
+    expect(list).toContain(row.prefix);
+    expect(list).not.toContain(key!);
+
+    const revoked = await form({ intent: "revoke", id: row.id, name });
+    expect(revoked.status).toBe(200);
+    expect((await db().apiKey.findUniqueOrThrow({ where: { id: row.id } })).revokedAt).not.toBeNull();
+    expect(await db().auditLog.count({ where: { targetId: row.id, actorId: admin.id } })).toBe(2);
+
+    // Not for other staff.
+    const agent = await createStaff(db(), { role: "AGENT" });
+    const agentIn = await fetch(`${app.url}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ email: agent.email, password: TEST_PASSWORD, intent: "password" }), redirect: "manual" });
+    const agentCookie = (agentIn.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const denied = await fetch(`${app.url}/admin/api-keys`, { headers: { cookie: agentCookie }, redirect: "manual" });
+    expect(denied.status).not.toBe(200);
   });
 });

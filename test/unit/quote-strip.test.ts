@@ -22,6 +22,11 @@ describe("stripQuotedReply", () => {
     expect(stripQuotedReply(text)).toBe("Thanks, that worked!");
   });
 
+  it("cuts an HTML-only Gmail reply as mailparser turns it into text", () => {
+    const text = "Thanks, that fixed it!\n\nAnn\n\nOn Mon, 23 Nov 2026 at 10:02, Rapport Support <support+abc@rapport.test> wrote:\n\n\n> Please restart the app.\n> Grace";
+    expect(stripQuotedReply(text)).toBe("Thanks, that fixed it!\n\nAnn");
+  });
+
   it("cuts a Gmail header wrapped over two lines", () => {
     const text = lines("Still broken, sorry.", "", "On Mon, Nov 23, 2026 at 10:02 AM Rapport Support <", "support+abc@rapport.test> wrote:", "", "> Please try again.");
     expect(stripQuotedReply(text)).toBe("Still broken, sorry.");

@@ -123,11 +123,17 @@ describe("businessMinutesBetween", () => {
     expect(businessMinutesBetween(at("2026-11-01T04:00:00Z"), at("2026-11-02T05:00:00Z"), always)).toBe(25 * 60); // 1 Nov 2026, fall back
   });
 
+  it("counts whole minutes (rounded), so the result fits an Int column", () => {
+    expect(businessMinutesBetween(at("2026-11-23T10:00:00Z"), at("2026-11-23T10:00:29Z"), utc)).toBe(0);
+    expect(businessMinutesBetween(at("2026-11-23T10:00:00Z"), at("2026-11-23T10:01:31Z"), utc)).toBe(2);
+    expect(Number.isInteger(businessMinutesBetween(at("2026-11-23T10:00:00.123Z"), at("2026-11-27T16:59:59.987Z"), london))).toBe(true);
+  });
+
   it("is the inverse of addBusinessMinutes", () => {
     const from = at("2026-03-26T14:17:00Z");
     for (const minutes of [1, 59, 480, 1000, 4321]) {
       const due = addBusinessMinutes(from, minutes, london);
-      expect(businessMinutesBetween(from, due, london)).toBeCloseTo(minutes, 6);
+      expect(businessMinutesBetween(from, due, london)).toBe(minutes);
     }
   });
 

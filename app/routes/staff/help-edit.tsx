@@ -218,12 +218,15 @@ export default function HelpEdit({ loaderData }: Route.ComponentProps) {
           </div>
           <Field name="note" label={t("help.fieldNote")} defaultValue={v?.note ?? ""} maxLength={200} />
           <div className="actions">
+            {/* A published article stays published when saved (Unpublish is above); a draft can be published on save. */}
             <button type="submit" name="intent" value="save-publish" className="button" disabled={busy}>
-              {t("help.savePublish")}
+              {article?.published ? t("help.saveChanges") : t("help.savePublish")}
             </button>
-            <button type="submit" name="intent" value="save" className="button secondary" disabled={busy}>
-              {article?.published ? t("help.saveChanges") : t("help.saveDraft")}
-            </button>
+            {article?.published ? null : (
+              <button type="submit" name="intent" value="save" className="button secondary" disabled={busy}>
+                {t("help.saveDraft")}
+              </button>
+            )}
             <button type="submit" name="intent" value="preview" className="link-button" disabled={busy}>
               {t("help.preview")}
             </button>

@@ -9,6 +9,8 @@ export interface MinimizeResult {
   converged: boolean;
   /** Norm of the (numeric) gradient at x, after the polishing step. */
   gradientNorm: number;
+  /** Coordinates that ended on the search box's wall (|x| = bound): the optimum lies beyond it. */
+  atBound: number[];
   starts: number;
   method: string;
 }
@@ -171,19 +173,28 @@ export function bfgs(f0: Fn, start: number[], opts: { maxIterations?: number; gT
 
 /**
  * Minimise f from several starting points: Nelder–Mead (restarted from its own best point until
- * it stops improving), then BFGS polishing from the best result. Converged means the simplex
- * collapsed and the gradient at the answer is small relative to the scale of f.
+ * it stops improving), then BFGS polishing from the best result. The search stays inside the box
+ * |x_i| ≤ bound (in log-parameter space: parameters between e^−bound and e^bound); when the
+ * likelihood keeps rising towards a wall (e.g. BG/NBD's a, b → ∞ for a homogeneous dropout rate)
+ * the answer is reported on the wall with converged = false. Converged means the simplex
+ * collapsed, nothing is on a wall and the gradient is small relative to the scale of f.
  */
-export function minimize(f: Fn, starts: number[][], opts: { gradientTolerance?: number } = {}): MinimizeResult {
+export function minimize(f0: Fn, starts: number[][], opts: { gradientTolerance?: number; bound?: number; maxEvaluations?: number } = {}): MinimizeResult {
+  const bound = opts.bound ?? 15;
+  const f: Fn = (x) => (x.every((v) => Math.abs(v) <= bound) ? f0(x) : Infinity);
+  const budget = opts.maxEvaluations ?? 20_000;
   let best: { x: number[]; value: number } | null = null;
   let iterations = 0;
   let evaluations = 0;
   let nmConverged = false;
+  const results: number[] = [];
   for (const s of starts) {
-    let x = s;
+    // Two starts that agree are enough: skip the rest.
+    if (results.length >= 2 && Math.abs(results[0]! - results[1]!) <= 1e-9 * Math.abs(results[0]!)) break;
+    let x = s.map((v) => Math.max(-bound + 0.5, Math.min(bound - 0.5, v)));
     let prev = Infinity;
-    for (let round = 0; round < 8; round++) {
-      const r = nelderMead(f, x, { step: round === 0 ? 0.5 : 0.1 });
+    for (let round = 0; round < 6 && evaluations < budget; round++) {
+      const r = nelderMead(f, x, { step: round === 0 ? 0.5 : 0.1, maxIterations: Math.max(100, Math.min(2000 * s.length, budget - evaluations)) });
       iterations += r.iterations;
       evaluations += r.evaluations;
       x = r.x;
@@ -195,13 +206,15 @@ export function minimize(f: Fn, starts: number[][], opts: { gradientTolerance?: 
       }
       if (round > 0 && improved <= 1e-10 * Math.abs(r.value)) break;
     }
+    results.push(prev);
   }
   if (!best || !Number.isFinite(best.value)) {
-    return { x: starts[0]!, value: Infinity, iterations, evaluations, converged: false, gradientNorm: NaN, starts: starts.length, method: "nelder-mead+bfgs" };
+    return { x: starts[0]!, value: Infinity, iterations, evaluations, converged: false, gradientNorm: NaN, atBound: [], starts: results.length, method: "nelder-mead+bfgs" };
   }
-  const polished = bfgs(f, best.x);
+  const polished = bfgs(f, best.x, { maxIterations: 100 });
   iterations += polished.iterations;
   const final = polished.value <= best.value ? { x: polished.x, value: polished.value } : best;
+  const atBound = final.x.map((v, i) => (Math.abs(v) >= bound - 0.01 ? i : -1)).filter((i) => i >= 0);
   const gradientNorm = norm(numericGradient(safe(f), final.x));
   const tol = opts.gradientTolerance ?? Math.max(1e-3, 1e-7 * Math.abs(final.value));
   return {
@@ -209,9 +222,10 @@ export function minimize(f: Fn, starts: number[][], opts: { gradientTolerance?: 
     value: final.value,
     iterations,
     evaluations,
-    converged: nmConverged && Number.isFinite(gradientNorm) && gradientNorm <= tol,
+    converged: nmConverged && atBound.length === 0 && Number.isFinite(gradientNorm) && gradientNorm <= tol,
     gradientNorm,
-    starts: starts.length,
+    atBound,
+    starts: results.length,
     method: "nelder-mead+bfgs",
   };
 }

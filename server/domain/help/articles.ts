@@ -3,6 +3,7 @@
 import type { Db, Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
 import { audit } from "../audit/audit.ts";
+import { hit, tooMany } from "../auth/rate-limit.ts";
 import { AppError } from "../errors.ts";
 import { fromDbLocale, toDbLocale, type Locale } from "../locale.ts";
 import type { TouchpointBuffer } from "../touchpoints/buffer.ts";
@@ -113,9 +114,16 @@ export async function recordArticleView(db: Db, views: TouchpointBuffer, opts: {
 }
 
 /** One vote per customer (signed in) or guest session per article; voting again changes it. */
-export async function vote(db: Db, opts: { articleId: string; helpful: boolean; visitor: Visitor }) {
+/** Guest sessions are free to make, so guest votes are limited per IP address. */
+export const GUEST_VOTES_PER_IP_HOUR = 60;
+
+export async function vote(db: Db, opts: { articleId: string; helpful: boolean; visitor: Visitor; ip: string | null }) {
   const { visitor } = opts;
   if (!visitor.customerId && !visitor.guestId) throw new AppError("BAD_REQUEST", "A guest vote needs the guest session.", { form: "help.voteNeedsCookies" });
+  if (!visitor.customerId && opts.ip) {
+    const r = await hit(db, { key: `help-vote:ip:${opts.ip}`, max: GUEST_VOTES_PER_IP_HOUR, windowMs: 3_600_000 });
+    if (r.count > GUEST_VOTES_PER_IP_HOUR) throw tooMany(r.resetAt, "votes");
+  }
   return db.$transaction(async (tx) => {
     const article = await tx.helpArticle.findFirst({ where: { id: opts.articleId, ...publishedWhere() }, select: { id: true, slug: true } });
     if (!article) throw new AppError("NOT_FOUND", "No such article.");

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import type { Tx } from "../../db/client.ts";
 import { lockCustomer, postEntry } from "./ledger.ts";
+import { markCodeUsed } from "./rewards.ts";
 import { onReferralOrderPaid, onReferralOrderVoided, releaseReferralForOrder } from "./referrals.ts";
 import { DAY_MS, pointsForOrder, pointsToReverse, tierDef } from "./rules.ts";
 import { getSettings, type ProgramSettings } from "./settings.ts";
@@ -89,6 +90,21 @@ async function onPaid(tx: Tx, orderId: string, at: Date) {
     });
   }
   await onReferralOrderPaid(tx, { customerId: customer.id, orderId, at }, s);
+  await markStripeCodesUsed(tx, orderId);
+}
+
+/**
+ * A paid Stripe order that applied one of our promotion codes marks that reward code used (the
+ * order domain may also call markCodeUsed with a code it knows, e.g. from the fulfilment API).
+ */
+async function markStripeCodesUsed(tx: Tx, orderId: string) {
+  const rows = await tx.$queryRaw<{ promo: string }[]>`
+    SELECT DISTINCT p #>> '{}' AS "promo"
+    FROM "StripeEvent" e, jsonb_path_query(e."payload", 'strict $.**.promotion_code') p
+    WHERE e."orderId" = ${orderId} AND jsonb_typeof(p) = 'string'`;
+  if (rows.length === 0) return;
+  const codes = await tx.redemption.findMany({ where: { stripePromotionCodeId: { in: rows.map((r) => r.promo) } }, select: { code: true } });
+  for (const c of codes) await markCodeUsed(tx, c.code, orderId);
 }
 
 async function onDelivered(tx: Tx, orderId: string, at: Date) {

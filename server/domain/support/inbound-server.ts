@@ -51,6 +51,8 @@ export async function startInboundServer(db: Db, opts: InboundServerOptions): Pr
     disabledCommands: ["AUTH", "STARTTLS"],
     logger: false,
     size: MAX_INBOUND_BYTES,
+    // On shutdown, give a sender mid-transaction 5 s to finish, then answer 421 (it will retry).
+    closeTimeout: 5000,
     onRcptTo(address, _session, callback) {
       const refusal = recipientRefusal(address.address);
       if (refusal) {

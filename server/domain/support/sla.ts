@@ -200,7 +200,10 @@ export function addBusinessMinutes(from: Date, minutes: number, schedule: Busine
   throw new Error("addBusinessMinutes: target lies more than 20 years ahead");
 }
 
-/** Business minutes (fractional, millisecond precision) between two instants; 0 if `to` ≤ `from`. */
+/**
+ * Whole business minutes between two instants (rounded to the nearest minute, so the result fits an
+ * Int column such as Ticket.pausedMinutes); 0 if `to` ≤ `from`.
+ */
 export function businessMinutesBetween(from: Date, to: Date, schedule: BusinessSchedule): number {
   const a = from.getTime();
   const b = to.getTime();
@@ -217,7 +220,7 @@ export function businessMinutesBetween(from: Date, to: Date, schedule: BusinessS
       if (hi > lo) total += hi - lo;
     }
   }
-  return total / 60_000;
+  return Math.round(total / 60_000);
 }
 
 // ---------------------------------------------------------------------------------------------

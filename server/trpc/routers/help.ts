@@ -35,7 +35,7 @@ export const helpRouter = router({
     .input(viewInput)
     .mutation(({ ctx, input }) => recordArticleView(ctx.db, ctx.views, { articleId: input.articleId, from: input.from, visitor: visitor(ctx, input.guestId), viewsEnabled: ctx.env.TOUCHPOINT_VIEWS !== "off" })),
 
-  vote: publicProcedure.input(voteInput).mutation(({ ctx, input }) => vote(ctx.db, { articleId: input.articleId, helpful: input.helpful, visitor: visitor(ctx, input.guestId) })),
+  vote: publicProcedure.input(voteInput).mutation(({ ctx, input }) => vote(ctx.db, { articleId: input.articleId, helpful: input.helpful, visitor: visitor(ctx, input.guestId), ip: ctx.ip })),
 
   /** Full search (the search page): logged for content-gap reports, a touchpoint for customers. */
   search: publicProcedure.input(searchInput).query(async ({ ctx, input }) => {

@@ -1,0 +1,12 @@
+import { readFileSync } from "node:fs";
+import { groupSummaries, fitBgNbd } from "../../server/domain/analytics/bgnbd.ts";
+import { fitGammaGamma, gammaGammaInput } from "../../server/domain/analytics/gamma-gamma.ts";
+const raw = JSON.parse(readFileSync("/tmp/rp_an_large.json", "utf8")) as number[][];
+const rows = raw.map(([x, tx, T, mx]) => ({ x: x!, tx: tx!, T: T!, mx: mx! }));
+let t = performance.now();
+const fit = fitBgNbd(groupSummaries(rows));
+console.log(JSON.stringify(fit), performance.now() - t);
+t = performance.now();
+const gi = gammaGammaInput(rows);
+const gg = fitGammaGamma(gi.x, gi.mx);
+console.log(JSON.stringify(gg), performance.now() - t);
