@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
-import { createCustomer, createStaff, TEST_PASSWORD } from "../factories/index.ts";
+import { createCustomer, createHelpArticlePair, createStaff, TEST_PASSWORD } from "../factories/index.ts";
 import { freePort, launchBrowser, linkIn, startE2eApp, waitFor, watchForProblems, type E2eApp } from "./browser.ts";
 
 let app: E2eApp | undefined;
@@ -79,9 +79,25 @@ describe("support journey (browser)", () => {
       await heading(page, "Support").waitFor();
       await page.getByRole("link", { name: "New request", exact: true }).click();
       await heading(page, "Ask for help").waitFor();
+      // Deflection: typing a subject suggests matching help articles; opening one is recorded.
+      await createHelpArticlePair(db(), { en: { title: "What to do if an item arrived damaged", slug: `arrived-damaged-${stamp}`, summary: "Report the damage and choose a replacement or a refund." } });
+      await page.getByLabel("Subject", { exact: true }).pressSequentially("arrived damaged", { delay: 20 });
+      const suggestion = page.getByRole("link", { name: "What to do if an item arrived damaged", exact: true });
+      expect(await suggestion.getAttribute("href")).toBe(`/help/arrived-damaged-${stamp}?from=ticket-form`);
+      const [article] = await Promise.all([customerCtx.waitForEvent("page"), suggestion.click()]);
+      await article.waitForLoadState();
+      await article.close();
+      await waitFor("the suggestion_opened touchpoint", () => db().touchpoint.findFirst({ where: { customerId: customer.id, type: "help.suggestion_opened" } }));
       await page.getByLabel("Subject", { exact: true }).fill(subject);
       await page.getByLabel("Category", { exact: true }).selectOption("delivery");
       await page.getByLabel("Message", { exact: true }).fill("The scarf I received has a tear along one edge.");
+      // A program renamed to .png is refused by its bytes, with a message naming the file.
+      const files = page.getByLabel("Attachments (optional)", { exact: true });
+      await files.setInputFiles({ name: "scarf.png", mimeType: "image/png", buffer: Buffer.concat([Buffer.from("MZ"), Buffer.alloc(200)]) });
+      await page.getByRole("button", { name: "Send request", exact: true }).click();
+      await page.getByText("scarf.png is not an image, PDF or plain-text file, so it can't be attached.").waitFor();
+      expect(await db().ticket.count({ where: { customerId: customer.id } })).toBe(0);
+      await files.setInputFiles({ name: "receipt.txt", mimeType: "text/plain", buffer: Buffer.from("Receipt: 1 scarf, paid by card.") });
       await page.getByRole("button", { name: "Send request", exact: true }).click();
       await page.waitForURL((u) => /^\/support\/\d+$/.test(u.pathname));
       const number = Number(new URL(page.url()).pathname.split("/").pop());
@@ -89,6 +105,25 @@ describe("support journey (browser)", () => {
       await page.getByText(`Thanks — request #${number} was sent.`).waitFor();
       const ticket = await db().ticket.findUniqueOrThrow({ where: { number } });
       expect(ticket.assigneeId).toBe(agent.id);
+      // The attachment: downloadable by its owner; another customer gets 404, a visitor the sign-in page.
+      const fileLink = page.getByRole("link", { name: /Download receipt\.txt/ });
+      const href = await fileLink.getAttribute("href");
+      const own = await page.request.get(`${base}${href}`);
+      expect(own.status()).toBe(200);
+      expect(await own.text()).toBe("Receipt: 1 scarf, paid by card.");
+      const otherCustomer = await createCustomer(db(), { login: true });
+      const otherCtx = await browser.newContext();
+      try {
+        const otherPage = await otherCtx.newPage();
+        const anonymous = await otherPage.request.get(`${base}${href}`, { maxRedirects: 0 });
+        expect(anonymous.status()).toBe(302);
+        expect(anonymous.headers().location).toContain("/login");
+        await signIn(otherPage, base, otherCustomer.email);
+        expect((await otherPage.request.get(`${base}${href}`)).status()).toBe(404);
+        expect((await otherPage.request.get(`${base}/support/${number}`)).status()).toBe(404);
+      } finally {
+        await otherCtx.close();
+      }
 
       // --- The agent finds it in the inbox (search), notes internally, and replies
       await signIn(agentPage, base, agent.email);
@@ -158,7 +193,9 @@ describe("support journey (browser)", () => {
       const allMail = await db().capturedMail.findMany({ where: { to: { contains: customer.email } } });
       expect(allMail.length).toBeGreaterThanOrEqual(3);
       for (const m of allMail) expect(`${m.text}${m.html}`).not.toContain(`NOTE-${stamp}`);
-      expect([...customerProblems, ...agentProblems]).toEqual([]);
+      // The refused attachment answered 400 on purpose (the form's failure status); nothing else may show up.
+      const expected = (p: string) => p.includes("status of 400") && p.includes("/support/new.data");
+      expect([...customerProblems, ...agentProblems].filter((p) => !expected(p))).toEqual([]);
     } catch (e) {
       const logs = app.logs.length ? `\napp log:\n${app.logs.join("\n")}` : "";
       if (e instanceof Error) e.message += `\n(customer at ${page.url()}, agent at ${agentPage.url()})${logs}`;

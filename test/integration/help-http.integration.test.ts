@@ -91,6 +91,7 @@ describe("help center over HTTP", () => {
   it("takes a guest's vote from a plain form POST, sets the guest cookie, and counts it once", async () => {
     const post = (cookie?: string) =>
       fetch(`${app.url}/help/${enSlug}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) }, body: "helpful=yes", redirect: "manual" });
+    const viewsBefore = (await db().helpArticle.findFirstOrThrow({ where: { slug: enSlug } })).viewCount;
     const first = await post();
     expect(first.status).toBe(200);
     const cookie = (first.headers.get("set-cookie") ?? "").split(";")[0]!;
@@ -98,6 +99,8 @@ describe("help center over HTTP", () => {
     await post(cookie);
     const article = await db().helpArticle.findFirstOrThrow({ where: { slug: enSlug } });
     expect(await db().helpVote.count({ where: { articleId: article.id } })).toBe(1);
+    // Posting a vote re-renders the page but is not another view.
+    expect(article.viewCount).toBe(viewsBefore);
   });
 
   it("counts a view per page load and records a ticket-form open with the guest session", async () => {

@@ -71,6 +71,8 @@ describe("loyalty pages", () => {
     const agent = await createStaff(db(), { role: "AGENT" });
     const c = await createCustomer(db(), {});
     const cookie = await cookieFor(agent.id);
+    const index = await (await fetch(`${app.url}/staff/loyalty?q=${encodeURIComponent(c.email)}`, { headers: { cookie } })).text();
+    expect(index).toContain(`href="/staff/loyalty/${c.id}"`);
     expect((await fetch(`${app.url}/staff/loyalty/${c.id}`, { headers: { cookie } })).status).toBe(200);
     const bad = form({ points: "25", reason: "", requestId: "staffreq0000001" });
     const r1 = await fetch(`${app.url}/staff/loyalty/${c.id}`, { method: "POST", headers: { cookie, "content-type": bad["content-type"] }, body: bad.body });

@@ -216,3 +216,65 @@ describe("Stripe without the webhook secret or the network", () => {
     expect((await db().stripeEvent.findUniqueOrThrow({ where: { id: event.id } })).appliedAt).not.toBeNull();
   });
 });
+
+describe("line items from Stripe's API (STRIPE_SECRET_KEY set)", () => {
+  it("fetches them with checkout.sessions.listLineItems (a local stand-in for api.stripe.com)", async () => {
+    const { stripeClient, stripeDeps } = await import("../../server/api/stripe-webhook.ts");
+    const http = await import("node:http");
+    const p = newPayment();
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => {
+      requests.push(`${req.method} ${req.url} ${req.headers.authorization ?? ""}`);
+      res.setHeader("content-type", "application/json");
+      res.end(
+        JSON.stringify({
+          object: "list",
+          url: `/v1/checkout/sessions/${p.sessionId}/line_items`,
+          has_more: false,
+          data: [
+            {
+              id: "li_1",
+              object: "item",
+              amount_discount: 0,
+              amount_subtotal: 3600,
+              amount_tax: 0,
+              amount_total: 3600,
+              currency: "usd",
+              description: "Ceramic mug, speckled white",
+              quantity: 2,
+              price: { id: "price_1", object: "price", currency: "usd", unit_amount: 1800, product: { id: "prod_1", object: "product", name: "Ceramic mug", metadata: { sku: "MUG-CER-01" } } },
+            },
+            {
+              id: "li_2",
+              object: "item",
+              amount_discount: 0,
+              amount_subtotal: 1650,
+              amount_tax: 0,
+              amount_total: 1650,
+              currency: "usd",
+              description: "Ethiopia Yirgacheffe beans, 250 g",
+              quantity: 1,
+              price: { id: "price_2", object: "price", currency: "usd", unit_amount: 1650, product: { id: "prod_2", object: "product", name: "Beans", metadata: {} } },
+            },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const client = stripeClient("sk_test_orders_backend", { host: "127.0.0.1", port, protocol: "http" });
+      const deps = stripeDeps({ STRIPE_SECRET_KEY: "sk_test_orders_backend", APP_URL: "http://localhost:3999" }, client);
+      const event = stripeEvent("checkout.session.completed", checkoutSession({ ...p, amount: 5250 + 599 }, { metadata: { order_number: p.orderNumber } }));
+      expect((await receiveStripeEvent(db(), event, deps)).status).toBe("applied");
+      expect(requests[0]).toMatch(new RegExp(`^GET /v1/checkout/sessions/${p.sessionId}/line_items\\?.*Bearer sk_test_orders_backend$`));
+      const order = await db().order.findUniqueOrThrow({ where: { number: p.orderNumber }, include: { items: { orderBy: { unitPriceMinor: "desc" } } } });
+      expect(order.items.map((i) => [i.sku, i.name, i.quantity, i.unitPriceMinor])).toEqual([
+        ["MUG-CER-01", "Ceramic mug, speckled white", 2, 1800],
+        ["prod_2", "Ethiopia Yirgacheffe beans, 250 g", 1, 1650],
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+});

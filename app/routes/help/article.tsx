@@ -8,7 +8,7 @@ import { formatDate, translator, type Locale } from "#app/i18n/index.ts";
 import { attempt, isTrpcCode } from "#app/lib/forms.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
 import { FormError, Notice, type FormResult } from "#app/components/form.tsx";
-import { absoluteUrl, guestId } from "./guest.server.ts";
+import { absoluteUrl, guestId, markPosted, wasPosted } from "./guest.server.ts";
 import "./help.css";
 
 export async function loader({ context, request, params }: Route.LoaderArgs) {
@@ -23,7 +23,7 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
     if (isTrpcCode(e, "NOT_FOUND") || isTrpcCode(e, "BAD_REQUEST")) throw data({ message: "not found" }, { status: 404 });
     throw e;
   }
-  if (request.method === "GET") await context.trpc.help.recordView({ articleId: article.id, from, guestId: gid });
+  if (request.method === "GET" && !wasPosted(context)) await context.trpc.help.recordView({ articleId: article.id, from, guestId: gid });
   const path = (slug: string) => `/help/${slug}`;
   const alternates = [{ locale: article.locale, href: absoluteUrl(context, path(article.slug)) }, ...article.translations.map((tr) => ({ locale: tr.locale, href: absoluteUrl(context, path(tr.slug)) }))];
   const xDefault = alternates.find((a) => a.locale === "en") ?? alternates[0]!;
@@ -31,6 +31,7 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
 }
 
 export async function action({ context, request, params }: Route.ActionArgs) {
+  markPosted(context);
   const form = await request.formData();
   const helpful = form.get("helpful");
   if (helpful !== "yes" && helpful !== "no") return { ok: false, formError: "errors.invalid" };

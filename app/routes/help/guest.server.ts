@@ -31,3 +31,14 @@ export function guestId(request: Request, context: AppLoadContext, create: boole
 export function absoluteUrl(context: AppLoadContext, path: string): string {
   return new URL(path, context.ctx.env.APP_URL).toString();
 }
+
+// Requests that posted a form (a vote). React Router then runs the loaders of the same request
+// with a GET request; the load context is the one object they share, so the page view is not
+// counted twice.
+const posted = new WeakSet<object>();
+export function markPosted(context: AppLoadContext) {
+  posted.add(context);
+}
+export function wasPosted(context: AppLoadContext) {
+  return posted.has(context);
+}

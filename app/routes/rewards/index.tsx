@@ -117,7 +117,7 @@ export default function Rewards({ loaderData }: Route.ComponentProps) {
         ) : null}
       </div>
       <p className="hint">
-        {rates.map(([currency, rate]) => t("rewards.earnRule", { rate: num.format(rate), currency })).join(" ")} {t("rewards.expiryRule", { months: o.rules.expiryMonths })}
+        {t("rewards.earnRule", { rates: rates.map(([currency, rate]) => t("rewards.earnRate", { rate: num.format(rate), currency })).join(locale === "zh-CN" ? "，" : ", ") })} {t("rewards.expiryRule", { months: o.rules.expiryMonths })}
       </p>
 
       <section className="panel" aria-labelledby="tier-h">
@@ -285,7 +285,7 @@ export default function Rewards({ loaderData }: Route.ComponentProps) {
           </dd>
           <dt>{t("rewards.referralLink")}</dt>
           <dd>
-            <code>{referralLink}</code>
+            <code style={{ overflowWrap: "anywhere" }}>{referralLink}</code>
           </dd>
         </dl>
         <p>

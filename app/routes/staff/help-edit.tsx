@@ -35,7 +35,9 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
     const source = await context.trpc.help.staffGet({ id: of.slice(0, 100) }).catch(() => null);
     if (source) prefill = { translationKey: source.translationKey, locale: source.locale === "en" ? "zh-CN" : "en", categoryId: source.categoryId };
   }
-  return { article, categories, prefill, saved: url.searchParams.get("saved"), title: t(article ? "help.editArticle" : "help.newArticle") };
+  // The preview is rendered on the server too, so it shows without JavaScript.
+  const initialPreview = article ? (await context.trpc.help.preview({ bodyMarkdown: article.bodyMarkdown })).html : null;
+  return { article, categories, prefill, initialPreview, saved: url.searchParams.get("saved"), title: t(article ? "help.editArticle" : "help.newArticle") };
 }
 
 export function meta({ data }: Route.MetaArgs) {
@@ -115,7 +117,7 @@ type ActionResult = FormResult & { intent?: string; previewHtml?: string };
 export default function HelpEdit({ loaderData }: Route.ComponentProps) {
   const t = useT();
   const locale = useLocale();
-  const { article, categories, prefill, saved } = loaderData;
+  const { article, categories, prefill, saved, initialPreview } = loaderData;
   const result = useActionData<typeof action>() as ActionResult | undefined;
   const busy = useNavigation().state === "submitting";
   const v = result?.values;
@@ -123,7 +125,7 @@ export default function HelpEdit({ loaderData }: Route.ComponentProps) {
   const initialBody = v?.bodyMarkdown ?? article?.bodyMarkdown ?? "";
   const [body, setBody] = useState(initialBody);
   const [typed, setTyped] = useState(false);
-  const live = useLivePreview(typed ? body : initialBody, result?.previewHtml ?? null);
+  const live = useLivePreview(typed ? body : initialBody, result?.previewHtml ?? initialPreview);
   const previewHtml = result?.intent === "preview" && !typed ? result.previewHtml : live;
   const articleLocale = v?.locale ?? article?.locale ?? prefill?.locale ?? "en";
   const other = articleLocale === "en" ? "zh-CN" : "en";

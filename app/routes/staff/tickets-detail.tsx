@@ -96,8 +96,9 @@ export default function AgentTicket({ loaderData }: Route.ComponentProps) {
   const overdue = (d: Date | string | null, done: boolean) => !done && d !== null && new Date(d).getTime() < now && (ticket.status === "NEW" || ticket.status === "OPEN");
   const replyOk = result?.intent === "reply" && result.ok;
   const tpLabel = (type: string) => {
-    const k = `staff.tp_${type.replace(/[^a-zA-Z0-9]/g, "_")}`;
-    return hasKey(k) ? t(k) : type;
+    const code = type.replace(/[^a-zA-Z0-9]/g, "_");
+    const k = [`support.tp_${code}`, `staff.tp_${code}`].find(hasKey);
+    return k ? t(k) : type;
   };
 
   return (
@@ -331,7 +332,7 @@ export default function AgentTicket({ loaderData }: Route.ComponentProps) {
             </p>
             <dl className="kv">
               <dt>{t("support.tier")}</dt>
-              <dd>{customer.tier}</dd>
+              <dd>{hasKey(`staff.tier${customer.tier}`) ? t(`staff.tier${customer.tier}`) : customer.tier}</dd>
               <dt>{t("support.points")}</dt>
               <dd>{new Intl.NumberFormat(locale).format(customer.pointsAvailable)}</dd>
             </dl>

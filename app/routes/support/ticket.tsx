@@ -105,7 +105,7 @@ export default function CustomerTicket({ loaderData }: Route.ComponentProps) {
 
       {ticket.canReply && !ticket.mergedInto ? (
         <section aria-labelledby="reply-h" className="panel stack">
-          <h2 id="reply-h">{t("support.replyLabel")}</h2>
+          <h2 id="reply-h">{t("support.replyTitle")}</h2>
           {replyOk ? <Notice>{t("support.replied")}</Notice> : null}
           {result?.intent === "reply" ? <FormError error={result.formError} /> : null}
           <Form method="post" encType="multipart/form-data" className="stack" noValidate key={replyOk ? "sent" : "draft"}>

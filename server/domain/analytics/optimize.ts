@@ -27,6 +27,8 @@ function safe(f: Fn): Fn {
 
 export interface NelderMeadOptions {
   maxIterations?: number;
+  /** Hard cap on function evaluations. */
+  maxEvaluations?: number;
   /** Stop when the simplex's function values and its vertices agree to these tolerances. */
   fTol?: number;
   xTol?: number;
@@ -41,6 +43,7 @@ export function nelderMead(f0: Fn, start: number[], opts: NelderMeadOptions = {}
   const fTol = opts.fTol ?? 1e-12;
   const xTol = opts.xTol ?? 1e-10;
   const step = opts.step ?? 0.5;
+  const maxEval = opts.maxEvaluations ?? Infinity;
   let simplex: number[][] = [start.slice()];
   for (let i = 0; i < n; i++) {
     const p = start.slice();
@@ -51,7 +54,7 @@ export function nelderMead(f0: Fn, start: number[], opts: NelderMeadOptions = {}
   let evaluations = n + 1;
   let it = 0;
   let converged = false;
-  for (; it < maxIt; it++) {
+  for (; it < maxIt && evaluations < maxEval; it++) {
     const order = values.map((v, i) => i).sort((i, j) => values[i]! - values[j]!);
     simplex = order.map((i) => simplex[i]!);
     values = order.map((i) => values[i]!);
@@ -120,7 +123,7 @@ const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
 /** BFGS with a backtracking (Armijo) line search and numeric gradients. */
-export function bfgs(f0: Fn, start: number[], opts: { maxIterations?: number; gTol?: number } = {}) {
+export function bfgs(f0: Fn, start: number[], opts: { maxIterations?: number; gTol?: number; maxLineSteps?: number } = {}) {
   const f = safe(f0);
   const n = start.length;
   const maxIt = opts.maxIterations ?? 200;
@@ -141,7 +144,7 @@ export function bfgs(f0: Fn, start: number[], opts: { maxIterations?: number; gT
     let xn = x;
     let fn = fx;
     let ok = false;
-    for (let k = 0; k < 60; k++) {
+    for (let k = 0; k < (opts.maxLineSteps ?? 60); k++) {
       xn = x.map((v, i) => v + t * d[i]!);
       fn = f(xn);
       if (fn <= fx + 1e-4 * t * dot(g, d)) {
@@ -182,7 +185,8 @@ export function bfgs(f0: Fn, start: number[], opts: { maxIterations?: number; gT
 export function minimize(f0: Fn, starts: number[][], opts: { gradientTolerance?: number; bound?: number; maxEvaluations?: number } = {}): MinimizeResult {
   const bound = opts.bound ?? 15;
   const f: Fn = (x) => (x.every((v) => Math.abs(v) <= bound) ? f0(x) : Infinity);
-  const budget = opts.maxEvaluations ?? 20_000;
+  // Bounds the work on flat ridges; a well-posed fit needs a fraction of it (CDNOW: ~2 000).
+  const budget = opts.maxEvaluations ?? 8_000;
   let best: { x: number[]; value: number } | null = null;
   let iterations = 0;
   let evaluations = 0;
@@ -194,7 +198,7 @@ export function minimize(f0: Fn, starts: number[][], opts: { gradientTolerance?:
     let x = s.map((v) => Math.max(-bound + 0.5, Math.min(bound - 0.5, v)));
     let prev = Infinity;
     for (let round = 0; round < 6 && evaluations < budget; round++) {
-      const r = nelderMead(f, x, { step: round === 0 ? 0.5 : 0.1, maxIterations: Math.max(100, Math.min(2000 * s.length, budget - evaluations)) });
+      const r = nelderMead(f, x, { step: round === 0 ? 0.5 : 0.1, maxIterations: 2000 * s.length, maxEvaluations: budget - evaluations });
       iterations += r.iterations;
       evaluations += r.evaluations;
       x = r.x;
@@ -211,7 +215,7 @@ export function minimize(f0: Fn, starts: number[][], opts: { gradientTolerance?:
   if (!best || !Number.isFinite(best.value)) {
     return { x: starts[0]!, value: Infinity, iterations, evaluations, converged: false, gradientNorm: NaN, atBound: [], starts: results.length, method: "nelder-mead+bfgs" };
   }
-  const polished = bfgs(f, best.x, { maxIterations: 100 });
+  const polished = bfgs(f, best.x, { maxIterations: 60, maxLineSteps: 40 });
   iterations += polished.iterations;
   const final = polished.value <= best.value ? { x: polished.x, value: polished.value } : best;
   const atBound = final.x.map((v, i) => (Math.abs(v) >= bound - 0.01 ? i : -1)).filter((i) => i >= 0);

@@ -108,8 +108,16 @@ async function markStripeCodesUsed(tx: Tx, orderId: string) {
 }
 
 async function onDelivered(tx: Tx, orderId: string, at: Date) {
-  const first = await tx.loyaltyOrderPoints.findUnique({ where: { orderId }, select: { customerId: true } });
-  if (!first) return;
+  let first = await tx.loyaltyOrderPoints.findUnique({ where: { orderId }, select: { customerId: true } });
+  if (!first) {
+    // An order that reached "delivered" without a paid event (e.g. imported or updated by the
+    // fulfilment API in one step) still earns, as of when it was paid.
+    const order = await tx.order.findUnique({ where: { id: orderId }, select: { paidAt: true } });
+    if (!order?.paidAt) return;
+    await onPaid(tx, orderId, order.paidAt);
+    first = await tx.loyaltyOrderPoints.findUnique({ where: { orderId }, select: { customerId: true } });
+    if (!first) return;
+  }
   await lockCustomer(tx, first.customerId);
   const row = await tx.loyaltyOrderPoints.findUnique({ where: { orderId } });
   if (!row || row.deliveredAt) return;
