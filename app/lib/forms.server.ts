@@ -45,6 +45,17 @@ export function formFailure(e: unknown, values?: Record<string, string>) {
   return data<FormFailure>({ ok: false, fieldErrors, formError, values }, { status: STATUS[e.code] ?? 500 });
 }
 
+/** Whether `attempt` returned a failure (rather than the mutation's result). */
+export function isFormFailure(r: unknown): r is ReturnType<typeof formFailure> {
+  return typeof r === "object" && r !== null && (r as { type?: unknown }).type === "DataWithResponseInit";
+}
+
+/** A failed form result (status kept) tagged with which form on the page it belongs to, e.g.
+ *  { intent: "profile" } when one page has several forms. */
+export function tagged(failure: ReturnType<typeof formFailure>, tags: Record<string, string>) {
+  return data({ ...failure.data, ...tags }, failure.init ?? undefined);
+}
+
 /** Runs a mutation for a form; returns its failure as form feedback. */
 export async function attempt<R>(fn: () => Promise<R>, values?: Record<string, string>): Promise<R | ReturnType<typeof formFailure>> {
   try {

@@ -101,6 +101,16 @@ describe("loyalty ledger on PostgreSQL", () => {
     await expectConsistent(c.id);
   });
 
+  it("a delivered event for a paid order that never had a paid event still earns (then releases)", async () => {
+    const c = await customerWith(0);
+    const o = await paidOrder(c.id, 45);
+    await event({ type: "delivered", orderId: o.id, occurredAt: new Date(Date.now() - 31 * DAY) });
+    expect(await balances(c.id)).toEqual({ available: 45, pending: 0, debt: 0 });
+    await event({ type: "paid", orderId: o.id, occurredAt: new Date() });
+    expect(await db().loyaltyLedgerEntry.count({ where: { customerId: c.id, type: "EARN" } })).toBe(1);
+    await expectConsistent(c.id);
+  });
+
   it("a partial refund reverses proportionally from pending; a replay changes nothing", async () => {
     const c = await customerWith(0);
     const o = await paidOrder(c.id, 200);

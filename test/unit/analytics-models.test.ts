@@ -89,6 +89,16 @@ describe("BG/NBD", () => {
     for (const k of ["r", "alpha", "a", "b"] as const) expect(rel(fit.params[k], truth[k])).toBeLessThan(0.15);
   });
 
+  it("reports no convergence on a flat ridge (homogeneous dropout: a, b → ∞)", () => {
+    // Everyone drops out with p = 0.3; for this sample the likelihood keeps rising along
+    // a/(a+b) ≈ 0.3 towards a, b → ∞, so no finite maximum exists.
+    const rows = simulatedSummaries(4000, 2, { r: 1, alpha: 5, a: 3e5, b: 7e5 });
+    const fit = fitBgNbd(groupSummaries(rows));
+    expect(fit.converged).toBe(false);
+    expect(fit.params.a).toBeGreaterThan(1e4);
+    expect(fit.params.a / (fit.params.a + fit.params.b)).toBeCloseTo(0.3, 1);
+  });
+
   it("grouping identical summaries does not change the likelihood", () => {
     const rows = [{ x: 1, tx: 2, T: 10 }, { x: 1, tx: 2, T: 10 }, { x: 0, tx: 0, T: 10 }];
     const g = groupSummaries(rows);

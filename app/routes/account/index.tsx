@@ -1,7 +1,7 @@
 import { Form, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/index";
 import { Field, FormError, Notice, type FormResult } from "#app/components/form.tsx";
-import { attempt, formValues } from "#app/lib/forms.server.ts";
+import { attempt, formValues, isFormFailure, tagged } from "#app/lib/forms.server.ts";
 import { requireUser } from "#app/lib/guards.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
 import { fieldMessage, formatDate, isLocale, translator } from "#app/i18n/index.ts";
@@ -23,15 +23,15 @@ export async function action({ request, context }: Route.ActionArgs) {
   if (intent === "profile") {
     const values = formValues(form, "name", "locale", "timeZone", "birthday");
     const r = await attempt(() => context.trpc.account.updateProfile({ name: values.name, locale: (isLocale(values.locale) ? values.locale : "x") as "en", timeZone: values.timeZone, birthday: values.birthday || null }), values);
-    return "ok" in r && r.ok === true ? { ok: true, intent } : { ...(r as object), intent };
+    return isFormFailure(r) ? tagged(r, { intent }) : { ok: true, intent };
   }
   if (intent === "consent") {
     const r = await attempt(() => context.trpc.account.updateConsent({ email: form.get("email") === "on", sms: form.get("sms") === "on", push: form.get("push") === "on" }));
-    return "ok" in r && r.ok === true ? { ok: true, intent } : { ...(r as object), intent };
+    return isFormFailure(r) ? tagged(r, { intent }) : { ok: true, intent };
   }
   if (intent === "revoke") {
     const r = await attempt(() => context.trpc.account.revokeSession({ id: String(form.get("sessionId") ?? "") }));
-    return "revoked" in r ? { ok: true, intent } : { ...(r as object), intent };
+    return isFormFailure(r) ? tagged(r, { intent }) : { ok: true, intent };
   }
   return { ok: false, intent, formError: "errors.invalid" };
 }

@@ -5,7 +5,7 @@ import { data, Form, Link, redirect, useActionData, useNavigation } from "react-
 import type { Route } from "./+types/orders-detail";
 import { FormError, Notice, type FormResult } from "#app/components/form.tsx";
 import { fieldMessage, formatDate, formatMoney, type Locale } from "#app/i18n/index.ts";
-import { attempt, isTrpcCode } from "#app/lib/forms.server.ts";
+import { attempt, isFormFailure, isTrpcCode, tagged } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
 import { eventLabel, reasonLabel, returnStatusLabel, shipmentStatusLabel, statusLabel } from "../orders/format.ts";
@@ -27,12 +27,6 @@ export function meta({ data }: Route.MetaArgs) {
   return [{ title: data?.title ?? "Rapport" }];
 }
 
-/** A failed form result (status kept) tagged with which form on the page it belongs to. */
-function tagged(r: unknown, tags: Record<string, string>) {
-  const d = r as { data: FormResult; init: ResponseInit | null };
-  return data({ ...d.data, ...tags }, d.init ?? undefined);
-}
-
 export async function action({ context, request, params }: Route.ActionArgs) {
   requireStaff(context, request, "AGENT");
   const form = await request.formData();
@@ -41,14 +35,14 @@ export async function action({ context, request, params }: Route.ActionArgs) {
   if (intent === "status") {
     const values = { status: String(form.get("status") ?? ""), reason: String(form.get("reason") ?? "") };
     const r = await attempt(() => context.trpc.orders.setStatus({ number: params.number, status: values.status as "PAID", reason: values.reason }), values);
-    if ("status" in r && typeof r.status === "string") throw redirect(`${back}?done=status`);
+    if (!isFormFailure(r)) throw redirect(`${back}?done=status`);
     return tagged(r, { intent });
   }
   if (intent === "return") {
     const id = String(form.get("returnId") ?? "");
     const values = { note: String(form.get("note") ?? ""), returnId: id };
     const r = await attempt(() => context.trpc.orders.updateReturn({ id, action: String(form.get("action") ?? "") as "approve", note: values.note || null }), values);
-    if ("id" in r) throw redirect(`${back}?done=return#returns`);
+    if (!isFormFailure(r)) throw redirect(`${back}?done=return#returns`);
     return tagged(r, { intent, returnId: id });
   }
   return data({ ok: false, formError: "errors.invalid", fieldErrors: {}, intent }, { status: 400 });

@@ -186,7 +186,7 @@ export function minimize(f0: Fn, starts: number[][], opts: { gradientTolerance?:
   const bound = opts.bound ?? 15;
   const f: Fn = (x) => (x.every((v) => Math.abs(v) <= bound) ? f0(x) : Infinity);
   // Bounds the work on flat ridges; a well-posed fit needs a fraction of it (CDNOW: ~2 000).
-  const budget = opts.maxEvaluations ?? 8_000;
+  const budget = opts.maxEvaluations ?? 5_000;
   let best: { x: number[]; value: number } | null = null;
   let iterations = 0;
   let evaluations = 0;
@@ -211,6 +211,8 @@ export function minimize(f0: Fn, starts: number[][], opts: { gradientTolerance?:
       if (round > 0 && improved <= 1e-10 * Math.abs(r.value)) break;
     }
     results.push(prev);
+    // The likelihood rises towards a wall: a property of the data, not of the start.
+    if (best && best.x.some((v) => Math.abs(v) >= bound - 0.01)) break;
   }
   if (!best || !Number.isFinite(best.value)) {
     return { x: starts[0]!, value: Infinity, iterations, evaluations, converged: false, gradientNorm: NaN, atBound: [], starts: results.length, method: "nelder-mead+bfgs" };
