@@ -10,6 +10,8 @@ import { expireUnusedCodes, redeemReward } from "../../server/domain/loyalty/rew
 import { syncStripeCodes, type StripeCouponApi } from "../../server/domain/loyalty/stripe-sync.ts";
 import { setLoyaltyConfig } from "../../server/domain/loyalty/config.ts";
 import { createCustomer, createOrder } from "../factories/index.ts";
+import * as loyaltyJob from "../../server/jobs/loyalty.job.ts";
+import { JOBS } from "../../server/jobs/runner.ts";
 
 const DAY = 86_400_000;
 const credit = (customerId: string, points: number, key: string, lotExpiresAt: Date) =>
@@ -60,6 +62,18 @@ describe("loyalty jobs", () => {
     expect((await db().customer.findUniqueOrThrow({ where: { id: c.id } })).pointsAvailable).toBe(100);
     expect((await db().reward.findUniqueOrThrow({ where: { id: reward.id } })).stock).toBe(3);
     expect(await db().mailOutbox.count({ where: { customerId: c.id, template: "loyalty-code-expired" } })).toBe(1);
+  });
+
+  it("the loyalty job is registered and runs every step (a second run finds nothing left to do)", async () => {
+    expect(JOBS.map((j) => j.name)).toContain("loyalty");
+    const c = await createCustomer(db(), {});
+    await credit(c.id, 30, `job:${c.id}`, new Date(Date.now() - DAY));
+    const first = await loyaltyJob.run(db(), loyaltyJob.payload.parse({ evaluateTiers: true }));
+    expect(first.expiredLots).toBeGreaterThanOrEqual(1);
+    expect(first.tiers?.checked).toBeGreaterThanOrEqual(1);
+    expect((await db().customer.findUniqueOrThrow({ where: { id: c.id } })).pointsAvailable).toBe(0);
+    const second = await loyaltyJob.run(db(), loyaltyJob.payload.parse({}));
+    expect(second).toMatchObject({ expiredLots: 0, released: 0, codesExpired: 0 });
   });
 
   it("grants the birthday bonus once a year", async () => {

@@ -42,6 +42,15 @@ describe("BG/NBD", () => {
     expect(expectedPurchasesNewCustomer(CDNOW, 78)).toBeGreaterThan(expectedPurchasesNewCustomer(CDNOW, 39));
   });
 
+  it("E[Y(t)] stays finite and continuous for very large a and b (homogeneous dropout limit)", () => {
+    const big = (k: number) => expectedPurchases({ r: 0.56, alpha: 1.4, a: 0.045 * k, b: 0.955 * k }, 13, 3, 40, 60);
+    const e5 = big(1e5);
+    const e6 = big(1e6);
+    expect(Number.isFinite(e5)).toBe(true);
+    expect(e5).toBeGreaterThan(0);
+    expect(Math.abs(e5 - e6) / e6).toBeLessThan(1e-3);
+  });
+
   it("P(alive) is 1 without repeats and falls with the time since the last purchase", () => {
     expect(pAlive(CDNOW, 0, 0, 38)).toBe(1);
     const recent = pAlive(CDNOW, 4, 37, 38);

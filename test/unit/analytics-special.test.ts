@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { digamma, hyp2f1, lnBeta, lnGamma, logSumExp } from "../../server/domain/analytics/special.ts";
+import { digamma, hyp2f1, hyp2f1Scaled, lnBeta, lnGamma, logSumExp } from "../../server/domain/analytics/special.ts";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
@@ -54,6 +54,12 @@ describe("special functions", () => {
       return sum;
     })();
     expect(rel(hyp2f1(a, b, c, 0.2), direct)).toBeLessThan(1e-10);
+  });
+
+  it("scaled 2F1 folds a huge prefactor and a tiny scale in log space", () => {
+    expect(rel(hyp2f1Scaled(1, 1, 2, 0.5, Math.log(3)), 3 * hyp2f1(1, 1, 2, 0.5))).toBeLessThan(1e-13);
+    // (1−z)^(a) · 2F1(a, b; b; z) = 1 for any a, even where each factor over/underflows.
+    expect(hyp2f1Scaled(3000, 7, 7, 0.9, 3000 * Math.log(0.1))).toBeCloseTo(1, 10);
   });
 
   it("2F1 refuses |z| ≥ 1", () => {

@@ -3,7 +3,7 @@
 // Purchases of an alive customer follow Poisson(λ), λ ~ Gamma(r, α); after each purchase the
 // customer drops out with probability p, p ~ Beta(a, b). Fitted by maximum likelihood over the
 // customers' repeat-purchase summaries (x, t_x, T), grouped so identical summaries count once.
-import { hyp2f1, lnGamma } from "./special.ts";
+import { hyp2f1, hyp2f1Scaled, lnGamma } from "./special.ts";
 import { minimize, type MinimizeResult } from "./optimize.ts";
 
 export interface BgNbdParams {
@@ -162,23 +162,23 @@ export function pAlive(p: BgNbdParams, x: number, tx: number, T: number): number
  * E[Y(t) | x, t_x, T], the expected number of purchases in the next t periods (eq. 10):
  *   [(a+b+x−1)/(a−1)] · [1 − ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; t/(α+T+t))]
  *   / [1 + δ_{x>0} (a/(b+x−1)) ((α+T)/(α+t_x))^(r+x)].
- * With z = t/(α+T+t), 1 − z = (α+T)/(α+T+t), and Euler's transformation gives
- * (1−z)^(r+x) 2F1(r+x, b+x; c; z) = (1−z)^(a−1) 2F1(a+b−1−r, a−1; c; z), c = a+b+x−1,
- * whose series has small parameters whatever x is: that is the form evaluated here.
+ * With z = t/(α+T+t), 1 − z = (α+T)/(α+T+t). The product (1−z)^(r+x) · 2F1(…) is evaluated by
+ * hyp2f1Scaled: directly, or through Euler's transformation as
+ * (1−z)^(a−1) 2F1(a+b−1−r, a−1; a+b+x−1; z) — whichever series has small parameters (the latter
+ * for customers with many purchases, the former when a and b are very large) — in log space.
  */
 export function expectedPurchases(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   if (t <= 0) return 0;
   const { r, alpha, a, b } = p;
-  const z = t / (alpha + T + t);
-  const c = a + b + x - 1;
-  const oneMinusZ = (alpha + T) / (alpha + T + t);
   if (Math.abs(a - 1) < 1e-9) {
-    // Limit a → 1: (c/(a−1))·[1 − (1−z)^(a−1) F] → c·(−ln(1−z) − d/da F). Nudge instead.
+    // a = 1 is a removable singularity of c/(a−1)·[…]: average the two sides.
     return (expectedPurchases({ ...p, a: 1 + 1e-6 }, t, x, tx, T) + expectedPurchases({ ...p, a: 1 - 1e-6 }, t, x, tx, T)) / 2;
   }
-  const F = hyp2f1(a + b - 1 - r, a - 1, c, z);
-  const bracket = 1 - Math.pow(oneMinusZ, a - 1) * F;
-  const num = (c / (a - 1)) * bracket;
+  const z = t / (alpha + T + t);
+  const c = a + b + x - 1;
+  const lnOneMinusZ = Math.log(alpha + T) - Math.log(alpha + T + t);
+  const G = hyp2f1Scaled(r + x, b + x, c, z, (r + x) * lnOneMinusZ);
+  const num = (c / (a - 1)) * (1 - G);
   const den = x > 0 ? 1 + Math.exp(Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))) : 1;
   return num / den;
 }

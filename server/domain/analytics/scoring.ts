@@ -74,6 +74,17 @@ export function analyse(summaries: CustomerSummary[], asOfDay: number, period: P
       gE90[i] = expectedPurchases(bgnbd.params, 90 / pd, x, tx, T);
       gDisc[i] = discountedExpectedPurchases(bgnbd.params, x, tx, T, { months: 12, periodDays: pd, annualDiscount: opts.annualDiscount ?? DEFAULT_ANNUAL_DISCOUNT });
     }
+    // Never store NaN: a summary whose expectation cannot be evaluated gets 0 and is reported.
+    let bad = 0;
+    for (let i = 0; i < G; i++) {
+      if (!Number.isFinite(gAlive[i]!) || !Number.isFinite(gE90[i]!) || !Number.isFinite(gDisc[i]!)) {
+        bad++;
+        if (!Number.isFinite(gAlive[i]!)) gAlive[i] = 1;
+        if (!Number.isFinite(gE90[i]!)) gE90[i] = 0;
+        if (!Number.isFinite(gDisc[i]!)) gDisc[i] = 0;
+      }
+    }
+    if (bad) opts.log?.(`warning: ${bad} distinct summaries gave non-finite expectations (set to 0)`);
   }
   lap("expectations");
 

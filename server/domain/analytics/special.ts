@@ -98,3 +98,21 @@ export function hyp2f1(a: number, b: number, c: number, z: number, maxTerms = 2_
   }
   return series(a, b, c, z, maxTerms);
 }
+
+/**
+ * exp(logScale) · 2F1(a, b; c; z) for 0 ≤ z < 1, with the scale folded in log space so that a huge
+ * Euler prefactor (1−z)^(c−a−b) and a tiny scale (or the reverse) never meet as ∞ · 0. Uses the
+ * plain series or Euler's transformation, whichever has the smaller leading-term growth.
+ */
+export function hyp2f1Scaled(a: number, b: number, c: number, z: number, logScale: number, maxTerms = 2_000_000): number {
+  if (!(z >= 0 && z < 1)) throw new HypergeometricError(`hyp2f1Scaled needs 0 ≤ z < 1, got ${z}`);
+  if (z === 0) return Math.exp(logScale);
+  const growth = Math.abs((a * b) / c);
+  const growthEuler = Math.abs(((c - a) * (c - b)) / c);
+  if (growthEuler < growth) {
+    const sum = series(c - a, c - b, c, z, maxTerms);
+    return Math.sign(sum) * Math.exp(logScale + (c - a - b) * Math.log1p(-z) + Math.log(Math.abs(sum)));
+  }
+  const sum = series(a, b, c, z, maxTerms);
+  return Math.sign(sum) * Math.exp(logScale + Math.log(Math.abs(sum)));
+}
