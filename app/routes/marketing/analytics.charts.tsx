@@ -39,6 +39,7 @@ export function BarChart({ title, desc, data, format, valueHeader, labelHeader }
   const pad = { l: 8, r: 8, t: 20, b: 40 };
   const max = Math.max(1e-9, ...data.map((d) => d.value));
   const bw = (W - pad.l - pad.r) / Math.max(1, data.length);
+  const HW = 440;
   return (
     <ChartFigure
       title={title}
@@ -62,7 +63,30 @@ export function BarChart({ title, desc, data, format, valueHeader, labelHeader }
         </table>
       }
     >
-      {(ids) => (
+      {(ids) =>
+        data.length > 6 ? (
+          // Many categories (RFM segments): horizontal bars, so long labels stay readable.
+          <svg viewBox={`0 0 ${HW} ${data.length * 24 + 8}`} role="img" aria-labelledby={`${ids.title} ${ids.desc}`} style={SVG_STYLE}>
+            <title id={ids.title}>{title}</title>
+            <desc id={ids.desc}>{data.map((d) => `${d.label}: ${format(d.value)}`).join("; ")}</desc>
+            {data.map((d, i) => {
+              const lw = 130;
+              const w = ((HW - lw - 80) * Math.max(0, d.value)) / max;
+              const y = 4 + i * 24;
+              return (
+                <g key={d.label}>
+                  <text x={lw - 6} y={y + 15} textAnchor="end" fontSize="12">
+                    {d.label}
+                  </text>
+                  <rect x={lw} y={y + 3} width={w} height={16} fill={PALETTE[0]} />
+                  <text x={lw + w + 6} y={y + 15} fontSize="12">
+                    {format(d.value)}
+                  </text>
+                </g>
+              );
+            })}
+          </svg>
+        ) : (
         <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${ids.title} ${ids.desc}`} style={SVG_STYLE}>
           <title id={ids.title}>{title}</title>
           <desc id={ids.desc}>{data.map((d) => `${d.label}: ${format(d.value)}`).join("; ")}</desc>
@@ -84,7 +108,8 @@ export function BarChart({ title, desc, data, format, valueHeader, labelHeader }
           })}
           <line x1={pad.l} x2={W - pad.r} y1={H - pad.b} y2={H - pad.b} stroke="#888" />
         </svg>
-      )}
+        )
+      }
     </ChartFigure>
   );
 }
