@@ -7,12 +7,12 @@
 // Prints a Markdown table (stdout); progress on stderr.
 // Knobs (env): BENCH_HELP_ARTICLES (10000), BENCH_HELP_ITERATIONS (30 per query), BENCH_HELP_KEEP=1
 // (reuse the generated database if it already has the articles).
-import os from "node:os";
 import pg from "pg";
 import { connectDb, db, disconnectDb } from "../../server/db/client.ts";
 import { migrate } from "../../server/db/migrate.ts";
 import { searchArticles } from "../../server/domain/help/search.ts";
 import { HELP_ARTICLES } from "../../prisma/seed-help.ts";
+import { machine, percentile as pct } from "./lib.ts";
 
 const BENCH_DB = "rapport_bench_help";
 const N = Number(process.env.BENCH_HELP_ARTICLES ?? 10_000);
@@ -100,10 +100,6 @@ const QUERIES: { name: string; q: string; locale: "en" | "zh-CN"; prefix?: boole
   { name: "Chinese, sentence (any-word fallback)", q: "怎么申请退款呢", locale: "zh-CN" },
 ];
 
-function pct(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 async function main() {
   const n = await prepare();
   const rows: string[] = [];
@@ -125,7 +121,7 @@ async function main() {
     log(`${q.name}: p95 ${pct(times, 95).toFixed(1)} ms`);
   }
   all.sort((a, b) => a - b);
-  console.log(`\n### Help search over ${n.toLocaleString("en")} articles (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, ${ITER} runs per query, sequential)\n`);
+  console.log(`\n### Help search over ${n.toLocaleString("en")} articles (${new Date().toISOString().slice(0, 10)}, ${machine().cores} cores, ${ITER} runs per query, sequential)\n`);
   console.log("| query | text | results | p50 ms | p95 ms | max ms |");
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const r of rows) console.log(r);

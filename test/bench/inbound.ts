@@ -12,7 +12,6 @@
 // and recreated each run, migrated); else an embedded PostgreSQL under .data/bench-inbound (port 54359).
 // Knobs (env): BENCH_INBOUND_MESSAGES (400 per scenario), BENCH_INBOUND_CONCURRENCY (8),
 // BENCH_INBOUND_TICKETS (100 tickets the replies are spread over).
-import os from "node:os";
 import nodemailer, { type SendMailOptions, type Transporter } from "nodemailer";
 import pg from "pg";
 import { openDatabase } from "../../server/db/open.ts";
@@ -21,21 +20,15 @@ import { startInboundServer } from "../../server/domain/support/inbound-server.t
 import { replyAddressFor } from "../../server/domain/support/reply-token.ts";
 import { createTicket } from "../../server/domain/support/tickets.ts";
 import { createCustomer } from "../factories/index.ts";
+import { intEnv, machine, percentile, progressLogger } from "./lib.ts";
 
 const BENCH_DB = "rapport_bench_inbound";
 
-function intEnv(name: string, dflt: number, min = 1): number {
-  const raw = process.env[name];
-  if (!raw) return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min} (got ${raw})`);
-  return n;
-}
 const MESSAGES = intEnv("BENCH_INBOUND_MESSAGES", 400);
 const CONCURRENCY = intEnv("BENCH_INBOUND_CONCURRENCY", 8);
 const TICKETS = intEnv("BENCH_INBOUND_TICKETS", 100);
 
-const progress = (m: string) => process.stderr.write(`[bench:inbound ${((performance.now() / 1000) | 0).toString().padStart(3)}s] ${m}\n`);
+const progress = progressLogger("bench:inbound");
 
 /** A fresh `rapport_bench_inbound` on the DATABASE_URL server (dropped and recreated: runs are comparable). */
 async function benchDatabaseUrl(base: string): Promise<string> {
@@ -51,12 +44,6 @@ async function benchDatabaseUrl(base: string): Promise<string> {
   const u = new URL(base);
   u.pathname = `/${BENCH_DB}`;
   return u.toString();
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
 }
 
 interface Scenario {
@@ -98,7 +85,7 @@ async function run(transport: Transporter, s: Scenario): Promise<Result> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { name: s.name, conditions: s.conditions, sent: latencies.length, failed, seconds, perSecond: latencies.length / seconds, p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) };
+  return { name: s.name, conditions: s.conditions, sent: latencies.length, failed, seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
 }
 
 async function main() {
@@ -151,9 +138,9 @@ async function main() {
       results.push(await run(transport, s));
     }
 
-    const cpu = os.cpus();
+    const m = machine();
     const date = new Date().toISOString().slice(0, 10);
-    console.log(`Machine: ${cpu[0]?.model ?? "?"} × ${cpu.length}, Node ${process.version}, ${env.DATABASE_URL ? "PostgreSQL at DATABASE_URL" : "embedded PostgreSQL"}; sender and listener in one process.\n`);
+    console.log(`Machine: ${m.cpu} × ${m.cores}, Node ${process.version}, ${env.DATABASE_URL ? "PostgreSQL at DATABASE_URL" : "embedded PostgreSQL"}; sender and listener in one process.\n`);
     console.log("| date | metric | conditions | figure |");
     console.log("| --- | --- | --- | --- |");
     for (const r of results) {

@@ -8,31 +8,20 @@
 // Needs a production build (`npm run build`).
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import path from "node:path";
 import pg from "pg";
 import { startRapport, ROOT } from "../../server/app.ts";
 import { migrate } from "../../server/db/migrate.ts";
 import { parseEnv } from "../../server/env.ts";
 import { createSession, SESSION_COOKIE } from "../../server/domain/auth/sessions.ts";
+import { freePort, percentile as pct, progressLogger } from "./lib.ts";
 
 const URL_ = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/rapport_large";
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const AGENTS = 20;
-const progress = (m: string) => process.stderr.write(`[bench:inbox ${((performance.now() / 1000) | 0).toString().padStart(3)}s] ${m}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+const progress = progressLogger("bench:inbox");
 
 /** Bench agents and BENCH_TICKETS tickets (ids "bt<n>"), inserted set-based; idempotent. */
 async function seedTickets(client: pg.Client) {
@@ -96,7 +85,6 @@ function get(port: number, pathAndQuery: string, cookie: string): Promise<{ stat
   });
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 async function main() {
   if (!fs.existsSync(path.join(ROOT, "build", "server", "index.js"))) throw new Error("No production build: run `npm run build` first");

@@ -12,6 +12,7 @@ import { connectDb, disconnectDb, db } from "../../server/db/client.ts";
 import { migrate } from "../../server/db/migrate.ts";
 import { postEntry } from "../../server/domain/loyalty/ledger.ts";
 import { expireDueLots } from "../../server/domain/loyalty/maintenance.ts";
+import { percentileFloor as pct } from "./lib.ts";
 
 const BENCH_DB = "rapport_bench_loyalty";
 
@@ -29,10 +30,6 @@ const CUSTOMERS = arg("customers", 1000);
 const ENTRIES = arg("entries", 1_000_000);
 const PER_CUSTOMER = arg("per-customer", 10);
 const log = (m: string) => process.stderr.write(`[bench:loyalty] ${m}\n`);
-
-function pct(sorted: number[], p: number) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
-}
 
 async function setupDatabase(): Promise<string> {
   const server = process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";

@@ -8,17 +8,12 @@
 // Knobs (env): BENCH_LARGE_URL (postgresql://postgres@127.0.0.1:5432/rapport_large),
 // BENCH_REQUESTS (600 per variant), BENCH_CONCURRENCY (8), BENCH_WARMUP (50),
 // BENCH_MAX_S (40: time cap per variant), BENCH_BUILD=1 (rebuild even if build/ exists).
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { ROOT, startRapport, type Rapport } from "../../server/app.ts";
+import { startRapport, type Rapport } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
 import { parseEnv } from "../../server/env.ts";
 import { createCustomer, createOrder, DAY, FactoryContext, TEST_PASSWORD } from "../factories/index.ts";
+import { ensureBuild, freePort, intEnv, machine, percentile, progressLogger, signInOverHttp } from "./lib.ts";
 import { startLoadgen, type Loadgen } from "./loadgen.ts";
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) rapport-bench/1";
@@ -26,44 +21,13 @@ const BENCH_EMAIL = "bench-orders@bench.rapport.test";
 const ORDERS = 200;
 const STATUSES = ["DELIVERED", "DELIVERED", "DELIVERED", "SHIPPED", "PAID", "CANCELLED", "REFUNDED"] as const;
 
-function intEnv(name: string, dflt: number, min = 1): number {
-  const raw = process.env[name];
-  if (!raw) return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min} (got ${raw})`);
-  return n;
-}
 const LARGE_URL = process.env.BENCH_LARGE_URL ?? "postgresql://postgres@127.0.0.1:5432/rapport_large";
 const REQUESTS = intEnv("BENCH_REQUESTS", 600, 2);
 const CONCURRENCY = intEnv("BENCH_CONCURRENCY", 8);
 const WARMUP = intEnv("BENCH_WARMUP", 50, 0);
 const MAX_MS = intEnv("BENCH_MAX_S", 40) * 1000;
 
-const progress = (m: string) => process.stderr.write(`[bench:order-list ${((performance.now() / 1000) | 0).toString().padStart(3)}s] ${m}\n`);
-
-function ensureBuild() {
-  const entry = path.join(ROOT, "build", "server", "index.js");
-  if (fs.existsSync(entry) && process.env.BENCH_BUILD !== "1") return;
-  progress("building the production bundle (npm run build)…");
-  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", process.stderr, process.stderr] });
-  if (r.status !== 0 || !fs.existsSync(entry)) throw new Error(`npm run build failed (exit ${r.status ?? r.signal})`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
+const progress = progressLogger("bench:order-list");
 
 /** The bench customer (with a login) and exactly-or-more ORDERS orders; created once, reused after. */
 async function ensureBenchCustomer(): Promise<{ id: string; orders: number; created: number }> {
@@ -98,7 +62,7 @@ async function planUsesIndex(customerId: string): Promise<string> {
 }
 
 async function main() {
-  ensureBuild();
+  ensureBuild(progress);
   let app: Rapport | undefined;
   let loadgen: Loadgen | undefined;
   try {
@@ -127,14 +91,7 @@ async function main() {
     progress(`list query plan: ${index}`);
 
     await db().rateLimit.deleteMany({ where: { key: { contains: BENCH_EMAIL } } });
-    const login = await fetch(`${base}/login`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": UA },
-      body: new URLSearchParams({ email: BENCH_EMAIL, password: TEST_PASSWORD, intent: "password" }),
-      redirect: "manual",
-    });
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    if (login.status !== 302 || !cookie.startsWith("rapport_session=")) throw new Error(`bench customer sign-in failed: ${login.status}`);
+    const cookie = await signInOverHttp(base, { email: BENCH_EMAIL, password: TEST_PASSWORD }, { userAgent: UA, what: "bench customer" });
     const headers = { cookie, accept: "text/html", "accept-language": "en-US,en;q=0.9", "user-agent": UA };
 
     const variants = [
@@ -165,10 +122,10 @@ async function main() {
       rows.push(`| ${v.label} | ${r.ok}${r.capped ? " (time cap)" : ""} | ${percentile(sorted, 50).toFixed(1)} ms | ${percentile(sorted, 95).toFixed(1)} ms | ${perSec.toFixed(0)} | ${cpuMs.toFixed(1)} |`);
     }
 
-    const cpus = os.cpus();
+    const m = machine();
     const pgVersion = ((await db().$queryRaw<{ v: string }[]>`SELECT current_setting('server_version') AS v`)[0]?.v ?? "?").split(" ")[0];
     console.log(`\n## Order list page — customer with ${bench.orders} orders in a database of ${totalOrders!.toLocaleString("en-US")} orders\n`);
-    console.log(`Machine: ${cpus[0]?.model.trim() ?? "?"}, ${cpus.length} cores, Node ${process.version}, PostgreSQL ${pgVersion}; concurrency ${CONCURRENCY}, page views recorded; list query uses ${index.split("\n")[0]}.\n`);
+    console.log(`Machine: ${m.cpu}, ${m.cores} cores, Node ${process.version}, PostgreSQL ${pgVersion}; concurrency ${CONCURRENCY}, page views recorded; list query uses ${index.split("\n")[0]}.\n`);
     console.log("| page | requests | p50 | p95 | req/s | process CPU ms/req (app + load generator) |");
     console.log("| --- | --- | --- | --- | --- | --- |");
     for (const r of rows) console.log(r);

@@ -10,7 +10,6 @@
 // Database: with DATABASE_URL set, its own database `rapport_bench_orders` on that server (created
 // if missing; never the one DATABASE_URL names). Without it, the embedded PostgreSQL under .data/bench-orders.
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -19,6 +18,7 @@ import { pgPool } from "../../server/db/client.ts";
 import { openDatabase } from "../../server/db/open.ts";
 import { parseEnv } from "../../server/env.ts";
 import { CSV_HEADER, importOrdersCsv } from "../../server/domain/orders/csv-import.ts";
+import { freePort, percentileFloor, progressLogger } from "./lib.ts";
 import { checkoutSession, newPayment, paymentIntent, refund, refundedCharge, signed, stripeEvent, WEBHOOK_SECRET } from "../integration/orders-backend-fixtures.ts";
 
 const { values } = parseArgs({
@@ -39,7 +39,7 @@ const ROWS = int("rows", values.rows);
 const PAYMENTS = int("payments", values.payments);
 const CONCURRENCY = int("concurrency", values.concurrency);
 const DATA_DIR = ".data/bench-orders";
-const progress = (m: string) => process.stderr.write(`[bench:orders ${((performance.now() / 1000) | 0).toString().padStart(4)}s] ${m}\n`);
+const progress = progressLogger("bench:orders", 4);
 
 async function benchDatabaseUrl(): Promise<string | undefined> {
   const base = process.env.DATABASE_URL;
@@ -52,19 +52,6 @@ async function benchDatabaseUrl(): Promise<string | undefined> {
   const url = new URL(base);
   url.pathname = "/rapport_bench_orders";
   return url.toString();
-}
-
-async function freePort() {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 }
 
 const rows: string[][] = [];
@@ -144,13 +131,13 @@ if (!values["skip-webhooks"]) {
       "Stripe webhook events (new: checkout, payment, refund)",
       `${latencies.length} events, concurrency ${CONCURRENCY}`,
       `${(latencies.length / secs).toFixed(0)} events/s`,
-      `p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`,
+      `p50 ${percentileFloor(latencies, 50).toFixed(1)} ms, p95 ${percentileFloor(latencies, 95).toFixed(1)} ms`,
     ]);
     rows.push([
       "Stripe webhook events (replays, ignored)",
       `${replayLat.length} events, concurrency ${CONCURRENCY}`,
       `${(replayLat.length / rsecs).toFixed(0)} events/s`,
-      `p50 ${percentile(replayLat, 50).toFixed(1)} ms, p95 ${percentile(replayLat, 95).toFixed(1)} ms`,
+      `p50 ${percentileFloor(replayLat, 50).toFixed(1)} ms, p95 ${percentileFloor(replayLat, 95).toFixed(1)} ms`,
     ]);
   } finally {
     await app.stop();

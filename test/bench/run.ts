@@ -12,10 +12,8 @@
 // requests per page, so a slow or busy machine still finishes in about 3 minutes; the table shows
 // the requests actually made), BENCH_SIGNINS (200), BENCH_SIGNIN_CONCURRENCY (8),
 // BENCH_BUILD=1 (rebuild even if build/ exists).
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -23,6 +21,7 @@ import { startRapport, ROOT, type Rapport } from "../../server/app.ts";
 import { parseEnv } from "../../server/env.ts";
 import { DEMO_EMAILS } from "../../prisma/seed.ts";
 import { createCustomer, TEST_PASSWORD } from "../factories/index.ts";
+import { ensureBuild, freePort, intEnv, machine as machineInfo, percentile, progressLogger, signInOverHttp } from "./lib.ts";
 import { startLoadgen, type Job, type JobResult, type Loadgen } from "./loadgen.ts";
 
 const BENCH_DB = "rapport_bench";
@@ -33,13 +32,6 @@ const SIGNIN_USERS = 8;
 /** Per-IP sign-in limit is 30 per 15 min; (concurrency - 1) + CLEAR_EVERY must stay below it. */
 const SIGNIN_IP_LIMIT = 30;
 
-function intEnv(name: string, dflt: number, min = 1): number {
-  const raw = process.env[name];
-  if (!raw) return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min} (got ${raw})`);
-  return n;
-}
 const REQUESTS = intEnv("BENCH_REQUESTS", 2000, 2);
 const CONCURRENCY = intEnv("BENCH_CONCURRENCY", 16);
 const WARMUP = intEnv("BENCH_WARMUP", 100, 0);
@@ -53,20 +45,11 @@ const SEGMENT_MAX_MS = PAGE_MAX_MS / (2 * PAIRS);
 const WARMUP_MAX_MS = 10_000;
 const SIGNIN_MAX_MS = 20_000;
 
-const progress = (m: string) => process.stderr.write(`[bench ${((performance.now() / 1000) | 0).toString().padStart(3)}s] ${m}\n`);
+const progress = progressLogger("bench");
 
 // ---------------------------------------------------------------------------------------------
 // Setup helpers
 // ---------------------------------------------------------------------------------------------
-
-function ensureBuild() {
-  const entry = path.join(ROOT, "build", "server", "index.js");
-  if (fs.existsSync(entry) && process.env.BENCH_BUILD !== "1") return;
-  progress("building the production bundle (npm run build)…");
-  // Build output goes to stderr so stdout stays the report.
-  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", process.stderr, process.stderr] });
-  if (r.status !== 0 || !fs.existsSync(entry)) throw new Error(`npm run build failed (exit ${r.status ?? r.signal})`);
-}
 
 /** Creates `rapport_bench` on the DATABASE_URL server if missing; returns a URL pointing at it. */
 async function benchDatabaseUrl(base: string): Promise<string> {
@@ -86,17 +69,6 @@ async function benchDatabaseUrl(base: string): Promise<string> {
   const u = new URL(base);
   u.pathname = `/${BENCH_DB}`;
   return u.toString();
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function embeddedPostgresVersion(): string {
@@ -138,11 +110,6 @@ interface Stats {
   p99: number;
   mean: number;
   perSecond: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 type Measured = JobResult & { cpuMs: number };
@@ -187,7 +154,7 @@ async function main() {
   const startedAt = new Date();
   const loadBefore = os.loadavg();
   if (loadBefore[0] > os.cpus().length / 2) progress(`warning: the machine is busy (load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")} on ${os.cpus().length} cores); results will be noisy`);
-  ensureBuild();
+  ensureBuild(progress);
 
   const external = process.env.DATABASE_URL;
   const databaseUrl = external ? await benchDatabaseUrl(external) : undefined;
@@ -272,13 +239,7 @@ async function main() {
       await sql!.query(`DELETE FROM "RateLimit"`);
     };
     await clearRateLimits();
-    const login = await request(`${base}/login`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ email: DEMO_EMAILS.customer, password: env.DEMO_PASSWORD, intent: "password" }).toString(),
-    });
-    const sessionCookie = (login.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).find((c) => c.startsWith("rapport_session="));
-    if (login.status !== 302 || !sessionCookie) throw new Error(`demo customer sign-in failed: ${login.status} ${login.body.slice(0, 300)}`);
+    const sessionCookie = await signInOverHttp(base, { email: DEMO_EMAILS.customer, password: env.DEMO_PASSWORD }, { userAgent: UA, what: "demo customer" });
     const pageHeaders = {
       cookie: sessionCookie,
       accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -355,13 +316,8 @@ async function main() {
     await shutdown();
 
     // ---- report ----
-    const cpus = os.cpus();
     const machine = {
-      cpu: cpus[0]?.model.trim() ?? "unknown",
-      cores: cpus.length,
-      ramGiB: round(os.totalmem() / 2 ** 30, 1),
-      node: process.version,
-      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      ...machineInfo("unknown"),
       postgres: pgKind,
       loadAverage: { before: loadBefore.map((x) => round(x)), after: os.loadavg().map((x) => round(x)) },
     };

@@ -2,12 +2,10 @@
 // (production build) started in the test process on a free port, and bounded polling for the
 // side effects that happen a moment later (captured mail, buffered page-view touchpoints).
 import fs from "node:fs";
-import net from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { inject } from "vitest";
-import { startRapport, type Rapport } from "../../server/app.ts";
+import type { Rapport } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
-import { parseEnv } from "../../server/env.ts";
+import { freePort, startTestApp } from "../setup/app.ts";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
@@ -31,18 +29,7 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
-/** A TCP port that was free a moment ago (the OS picks it; we release it for the app to take). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once("error", reject);
-    srv.listen(0, () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface E2eApp extends Rapport {
   /** Everything the app logged (shown when a test fails, to help find out why). */
@@ -50,26 +37,13 @@ export interface E2eApp extends Rapport {
 }
 
 /**
- * Starts the real app (production build in build/, `npm run build` first) on the run's test
- * database, with mail captured in-process (SMTP_URL unset) and no background jobs.
- * PORT and APP_URL are set explicitly so the links in emails point at the running server.
- * Note: startRapport connects the process-wide Prisma client, so `db()` is the app's client
- * (same database) until `stop()` — read the database before stopping the app.
+ * The real app on the run's test database (see test/setup/app.ts `startTestApp`), with mail
+ * captured in-process (SMTP_URL unset), no background jobs, and its log kept in `logs`.
+ * Read the database before stopping the app (startRapport connects the process-wide Prisma client).
  */
 export async function startE2eApp(overrides: Record<string, string> = {}): Promise<E2eApp> {
-  const port = await freePort();
   const logs: string[] = [];
-  const env = parseEnv({
-    NODE_ENV: "production",
-    DATABASE_URL: inject("databaseUrl"),
-    PORT: String(port),
-    APP_URL: `http://localhost:${port}`,
-    SEED_DEMO: "false",
-    SESSION_SECRET: "e".repeat(40),
-    DATA_DIR: ".data/test",
-    ...overrides,
-  });
-  const app = await startRapport(env, { mode: "production", jobs: false, log: (m) => logs.push(m) });
+  const app = await startTestApp(overrides, { log: (m) => logs.push(m) });
   return Object.assign(app, { logs });
 }
 

@@ -2,20 +2,13 @@
 // placedAt ≤ paidAt ≤ shippedAt ≤ deliveredAt (each present exactly when the status implies it),
 // all ≤ ctx.now, with an OrderEvent per step.
 import type { Order, OrderEvent, OrderItem, OrderStatus, Prisma } from "../../server/db/generated/client.ts";
+import { ORDER_EVENT } from "../../server/domain/orders/lifecycle.ts";
 import { addMs, DAY, factoryContext, HOUR, MINUTE, type FactoryContext } from "./random.ts";
 import { createCustomer } from "./users.ts";
 import { inTransaction, refId, type DbClient, type Ref } from "./types.ts";
 
-/** OrderEvent.type values written by the factories (the timeline). */
-export const ORDER_EVENT = {
-  placed: "placed",
-  paid: "paid",
-  shipped: "shipped",
-  delivered: "delivered",
-  cancelled: "cancelled",
-  returnRequested: "return_requested",
-  refunded: "refunded",
-} as const;
+/** OrderEvent.type values (the timeline): the app's own names, so factory orders look like real ones. */
+export { ORDER_EVENT };
 
 export interface OrderItemInput {
   sku?: string | null;

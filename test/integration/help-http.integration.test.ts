@@ -1,12 +1,11 @@
 // The public help center over HTTP, as a search engine or a browser without JavaScript sees it:
 // server-rendered pages with title, description, canonical and hreflang links, /sitemap.xml with
 // both languages, a search form and vote form that work as plain HTML forms, drafts answering 404.
-import net from "node:net";
-import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
-import { startRapport, type Rapport } from "../../server/app.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Rapport } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
-import { parseEnv } from "../../server/env.ts";
 import { createHelpArticlePair } from "../factories/index.ts";
+import { startTestApp } from "../setup/app.ts";
 
 let app: Rapport;
 const KEY = `http-${process.pid}`;
@@ -15,13 +14,7 @@ let zhSlug = "";
 let draftSlug = "";
 
 beforeAll(async () => {
-  const port = await new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-  app = await startRapport(parseEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), PORT: String(port), APP_URL: `http://localhost:${port}`, SEED_DEMO: "false", SESSION_SECRET: "h".repeat(40), DATA_DIR: ".data/test" }), { mode: "production", jobs: false, log: () => {} });
+  app = await startTestApp();
   const pub = await createHelpArticlePair(db(), {
     translationKey: KEY,
     publishedAt: new Date(Date.now() - 3_600_000),

@@ -1,26 +1,15 @@
 // The HTTP host: tRPC over HTTP requires the custom header on POSTs, sessions travel in an
 // httpOnly SameSite=Lax cookie, security headers are set, and pages answer in both languages.
-import net from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startRapport, type Rapport } from "../../server/app.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Rapport } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
-import { parseEnv } from "../../server/env.ts";
 import { createCustomer, TEST_PASSWORD } from "../factories/index.ts";
+import { startTestApp } from "../setup/app.ts";
 
 let app: Rapport;
 
-async function freePort() {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  app = await startRapport(parseEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), PORT: String(port), APP_URL: `http://localhost:${port}`, SEED_DEMO: "false", SESSION_SECRET: "h".repeat(40), DATA_DIR: ".data/test" }), { mode: "production", jobs: false, log: () => {} });
+  app = await startTestApp();
 });
 afterAll(async () => {
   await app?.stop();

@@ -1,25 +1,15 @@
 // The loyalty pages over HTTP (production build): the customer's /rewards page and redeeming from
 // it without JS, the staff ledger with an adjustment (reason required), the admin settings hub and
 // loyalty settings (bad input → message on the field, nothing saved), in English and Chinese.
-import net from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startRapport, type Rapport } from "../../server/app.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Rapport } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
 import { createSession, SESSION_COOKIE } from "../../server/domain/auth/sessions.ts";
 import { postEntry } from "../../server/domain/loyalty/ledger.ts";
-import { parseEnv } from "../../server/env.ts";
 import { createCustomer, createStaff } from "../factories/index.ts";
+import { startTestApp } from "../setup/app.ts";
 
 let app: Rapport;
-
-async function freePort() {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function cookieFor(userId: string) {
   return `${SESSION_COOKIE}=${(await createSession(db(), userId, { ip: "127.0.0.1" })).token}`;
@@ -28,8 +18,7 @@ async function cookieFor(userId: string) {
 const form = (o: Record<string, string>) => ({ "content-type": "application/x-www-form-urlencoded", body: new URLSearchParams(o).toString() });
 
 beforeAll(async () => {
-  const port = await freePort();
-  app = await startRapport(parseEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), PORT: String(port), APP_URL: `http://localhost:${port}`, SEED_DEMO: "false", SESSION_SECRET: "h".repeat(40), DATA_DIR: ".data/test" }), { mode: "production", jobs: false, log: () => {} });
+  app = await startTestApp();
 });
 afterAll(async () => {
   await app?.stop();

@@ -1,34 +1,19 @@
 // The fulfilment API over HTTP: API keys (hashed, scoped, revocable), shipments, delivery,
 // cancellation, Idempotency-Key, and clear JSON errors.
-import net from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startRapport, type Rapport } from "../../server/app.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Rapport } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
-import { parseEnv } from "../../server/env.ts";
 import { createApiKey, hashApiKey, revokeApiKey } from "../../server/domain/apikeys/apikeys.ts";
 import { createOrder, createStaff, TEST_PASSWORD } from "../factories/index.ts";
+import { startTestApp } from "../setup/app.ts";
 
 let app: Rapport;
 let adminId: string;
 let writeKey: string;
 let readKey: string;
 
-async function freePort() {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  app = await startRapport(parseEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), PORT: String(port), APP_URL: `http://localhost:${port}`, SEED_DEMO: "false", SESSION_SECRET: "h".repeat(40), DATA_DIR: ".data/test" }), {
-    mode: "production",
-    jobs: false,
-    log: () => {},
-  });
+  app = await startTestApp();
   adminId = (await createStaff(db(), { role: "ADMIN" })).id;
   writeKey = (await createApiKey(db(), { id: adminId }, { name: "Warehouse", scopes: ["orders:read", "orders:write"] })).key;
   readKey = (await createApiKey(db(), { id: adminId }, { name: "Reporting", scopes: ["orders:read"] })).key;

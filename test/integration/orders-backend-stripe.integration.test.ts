@@ -3,32 +3,19 @@
 // events arrive twice or out of order.
 import net from "node:net";
 import express from "express";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startRapport, type Rapport } from "../../server/app.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Rapport } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
-import { parseEnv } from "../../server/env.ts";
 import { stripeWebhookRouter } from "../../server/api/stripe-webhook.ts";
 import { applyPendingStripeEvents, receiveStripeEvent } from "../../server/domain/orders/stripe-events.ts";
 import { testServices } from "../setup/harness.ts";
+import { startTestApp } from "../setup/app.ts";
 import { checkoutSession, dispute, newPayment, paymentIntent, postEvent, refund, refundedCharge, stripeEvent, WEBHOOK_SECRET, type PaymentRefs } from "./orders-backend-fixtures.ts";
 
 let app: Rapport;
 
-async function freePort() {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  app = await startRapport(
-    parseEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), PORT: String(port), APP_URL: `http://localhost:${port}`, SEED_DEMO: "false", SESSION_SECRET: "h".repeat(40), DATA_DIR: ".data/test", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }),
-    { mode: "production", jobs: false, log: () => {} },
-  );
+  app = await startTestApp({ STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
 });
 afterAll(async () => {
   await app?.stop();

@@ -2,23 +2,13 @@
 // 404 page, the list / detail / receipt render (in the customer's language, money in the order's
 // currency), and the return form works without JavaScript with the message on the field.
 // Needs `npm run build` first (like test/integration/http.integration.test.ts).
-import net from "node:net";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startRapport, type Rapport } from "../../server/app.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Rapport } from "../../server/app.ts";
 import { db } from "../../server/db/client.ts";
-import { parseEnv } from "../../server/env.ts";
 import { createCustomer, createOrder, createStaff, DAY, TEST_PASSWORD } from "../factories/index.ts";
+import { startTestApp } from "../setup/app.ts";
 
 let app: Rapport;
-
-async function freePort() {
-  return new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function signIn(c: { email: string }) {
   const res = await fetch(`${app.url}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ email: c.email, password: TEST_PASSWORD, intent: "password" }), redirect: "manual" });
@@ -27,8 +17,7 @@ async function signIn(c: { email: string }) {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  app = await startRapport(parseEnv({ NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), PORT: String(port), APP_URL: `http://localhost:${port}`, SEED_DEMO: "false", SESSION_SECRET: "o".repeat(40), DATA_DIR: ".data/test" }), { mode: "production", jobs: false, log: () => {} });
+  app = await startTestApp();
 });
 afterAll(async () => {
   await app?.stop();

@@ -10,7 +10,8 @@ import { attempt } from "#app/lib/forms.server.ts";
 import { requireCustomer } from "#app/lib/guards.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
 import { loadOwnOrder } from "./orders.server.ts";
-import { eventLabel, reasonLabel, returnStatusLabel, shipmentStatusLabel, statusLabel } from "./format.ts";
+import { reasonLabel, shipmentStatusLabel, statusLabel } from "./format.ts";
+import { DeductionRow, OrderItemsHead, OrderTimeline, OrderTotalRows, ReturnRequestSummary, ShipmentSummary } from "./components.tsx";
 
 const REASONS = ["damaged", "wrong_item", "does_not_fit", "not_as_described", "changed_mind", "other"] as const;
 
@@ -98,14 +99,7 @@ export default function OrderDetail({ loaderData }: Route.ComponentProps) {
         <h2 id="items-h">{t("orders.items")}</h2>
         <div className="table-wrap">
           <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("orders.colProduct")}</th>
-                <th scope="col">{t("orders.colQuantity")}</th>
-                <th scope="col">{t("orders.colUnitPrice")}</th>
-                <th scope="col">{t("orders.colLineTotal")}</th>
-              </tr>
-            </thead>
+            <OrderItemsHead t={t} />
             <tbody>
               {order.items.map((i) => (
                 <tr key={i.id}>
@@ -117,50 +111,8 @@ export default function OrderDetail({ loaderData }: Route.ComponentProps) {
               ))}
             </tbody>
             <tfoot>
-              <tr>
-                <th scope="row" colSpan={3}>
-                  {t("orders.subtotal")}
-                </th>
-                <td>{money(order.subtotalMinor)}</td>
-              </tr>
-              <tr>
-                <th scope="row" colSpan={3}>
-                  {t("orders.shipping")}
-                </th>
-                <td>{money(order.shippingMinor)}</td>
-              </tr>
-              {order.taxMinor ? (
-                <tr>
-                  <th scope="row" colSpan={3}>
-                    {t("orders.tax")}
-                  </th>
-                  <td>{money(order.taxMinor)}</td>
-                </tr>
-              ) : null}
-              {order.discountMinor ? (
-                <tr>
-                  <th scope="row" colSpan={3}>
-                    {t("orders.discount")}
-                  </th>
-                  <td>−{money(order.discountMinor)}</td>
-                </tr>
-              ) : null}
-              <tr>
-                <th scope="row" colSpan={3}>
-                  <strong>{t("orders.total")}</strong>
-                </th>
-                <td>
-                  <strong>{money(order.totalMinor)}</strong>
-                </td>
-              </tr>
-              {order.refundedMinor ? (
-                <tr>
-                  <th scope="row" colSpan={3}>
-                    {t("orders.refunded")}
-                  </th>
-                  <td>−{money(order.refundedMinor)}</td>
-                </tr>
-              ) : null}
+              <OrderTotalRows t={t} order={order} money={money} />
+              {order.refundedMinor ? <DeductionRow label={t("orders.refunded")} amount={money(order.refundedMinor)} /> : null}
             </tfoot>
           </table>
         </div>
@@ -175,7 +127,7 @@ export default function OrderDetail({ loaderData }: Route.ComponentProps) {
             {order.shipments.map((s) => (
               <li key={s.id} className="stack">
                 <p>
-                  <span className="badge">{shipmentStatusLabel(t, s.status)}</span> {t("orders.carrierTracking", { carrier: s.carrier, tracking: s.trackingNumber })}
+                  <ShipmentSummary t={t} shipment={s} />
                 </p>
                 {s.trackingUrl ? (
                   <p>
@@ -204,23 +156,15 @@ export default function OrderDetail({ loaderData }: Route.ComponentProps) {
         )}
       </section>
 
-      <section aria-labelledby="timeline-h" className="panel">
-        <h2 id="timeline-h">{t("orders.timeline")}</h2>
-        <ol className="plain-list">
-          {order.events.map((e) => {
-            const detail = eventDetail(t, locale, e, order.currency);
-            return (
-              <li key={e.id} className="row">
-                <span>
-                  <strong>{eventLabel(t, e.type)}</strong>
-                  {detail ? <> — {detail}</> : null}
-                </span>
-                <time dateTime={new Date(e.occurredAt).toISOString()}>{date(e.occurredAt, true)}</time>
-              </li>
-            );
-          })}
-        </ol>
-      </section>
+      <OrderTimeline
+        t={t}
+        events={order.events}
+        when={(d) => date(d, true)}
+        detail={(e) => {
+          const detail = eventDetail(t, locale, e, order.currency);
+          return detail ? <> — {detail}</> : null;
+        }}
+      />
 
       {order.refunds.length ? (
         <section aria-labelledby="refunds-h" className="panel">
@@ -243,17 +187,7 @@ export default function OrderDetail({ loaderData }: Route.ComponentProps) {
             <ul className="plain-list stack">
               {order.returnRequests.map((r) => (
                 <li key={r.id}>
-                  <p>
-                    <span className="badge">{returnStatusLabel(t, r.status)}</span> {t("orders.returnRequestedOn", { date: date(r.createdAt) })} — {reasonLabel(t, r.reason)}
-                  </p>
-                  <ul>
-                    {r.items.map((i) => (
-                      <li key={i.orderItemId}>
-                        {i.quantity} × {i.name}
-                      </li>
-                    ))}
-                  </ul>
-                  {r.comment ? <p className="hint">“{r.comment}”</p> : null}
+                  <ReturnRequestSummary t={t} request={r} requested={t("orders.returnRequestedOn", { date: date(r.createdAt) })} commentClass="hint" />
                 </li>
               ))}
             </ul>

@@ -6,6 +6,7 @@ import { formatDate, formatMoney, translator } from "#app/i18n/index.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
 import { loadOwnOrder } from "./orders.server.ts";
 import { statusLabel } from "./format.ts";
+import { DeductionRow, OrderItemsHead, OrderTotalRows } from "./components.tsx";
 import "./receipt.css";
 
 export async function loader({ context, request, params }: Route.LoaderArgs) {
@@ -72,20 +73,7 @@ export default function Receipt({ loaderData }: Route.ComponentProps) {
         </div>
       </dl>
       <table>
-        <thead>
-          <tr>
-            <th scope="col">{t("orders.colProduct")}</th>
-            <th scope="col" className="num">
-              {t("orders.colQuantity")}
-            </th>
-            <th scope="col" className="num">
-              {t("orders.colUnitPrice")}
-            </th>
-            <th scope="col" className="num">
-              {t("orders.colLineTotal")}
-            </th>
-          </tr>
-        </thead>
+        <OrderItemsHead t={t} numClass="num" />
         <tbody>
           {order.items.map((i) => (
             <tr key={i.id}>
@@ -100,47 +88,18 @@ export default function Receipt({ loaderData }: Route.ComponentProps) {
           ))}
         </tbody>
         <tfoot>
-          <tr>
-            <th scope="row" colSpan={3}>
-              {t("orders.subtotal")}
-            </th>
-            <td className="num">{money(order.subtotalMinor)}</td>
-          </tr>
-          <tr>
-            <th scope="row" colSpan={3}>
-              {t("orders.shipping")}
-            </th>
-            <td className="num">{money(order.shippingMinor)}</td>
-          </tr>
-          {order.taxMinor ? (
-            <tr>
-              <th scope="row" colSpan={3}>
-                {t("orders.tax")}
-              </th>
-              <td className="num">{money(order.taxMinor)}</td>
-            </tr>
-          ) : null}
-          {order.discountMinor ? (
-            <tr>
-              <th scope="row" colSpan={3}>
-                {t("orders.discount")}
-              </th>
-              <td className="num">−{money(order.discountMinor)}</td>
-            </tr>
-          ) : null}
-          <tr className="grand">
-            <th scope="row" colSpan={3}>
-              {t("orders.total")}
-            </th>
-            <td className="num">{money(order.totalMinor)}</td>
-          </tr>
+          <OrderTotalRows t={t} order={order} money={money} receipt />
           {order.refunds.map((r) => (
-            <tr key={r.id}>
-              <th scope="row" colSpan={3}>
-                {t("orders.refunded")} ({date(r.refundedAt)})
-              </th>
-              <td className="num">−{formatMoney(locale, r.amountMinor, r.currency)}</td>
-            </tr>
+            <DeductionRow
+              key={r.id}
+              label={
+                <>
+                  {t("orders.refunded")} ({date(r.refundedAt)})
+                </>
+              }
+              amount={formatMoney(locale, r.amountMinor, r.currency)}
+              numClass="num"
+            />
           ))}
         </tfoot>
       </table>

@@ -4,10 +4,11 @@
 import { Form, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/index";
 import { Field, FormError, Notice, type FormResult } from "#app/components/form.tsx";
-import { formatDate, formatMoney, hasKey, translator, type Locale, type T } from "#app/i18n/index.ts";
+import { formatDate, formatMoney, translator, type Locale, type T } from "#app/i18n/index.ts";
 import { attempt } from "#app/lib/forms.server.ts";
 import { requireCustomer } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
+import { LedgerHead, ledgerTypeLabel, signedPoints } from "./components.tsx";
 
 export const REFERRAL_COOKIE = "rapport_ref";
 
@@ -51,10 +52,6 @@ export async function action({ request, context }: Route.ActionArgs) {
     return "ok" in r && r.ok === true ? { ok: true, intent } : { ...(r as object), intent };
   }
   return { ok: false, intent, formError: "errors.invalid" };
-}
-
-function label(t: T, key: string, fallback: string) {
-  return hasKey(key) ? t(key) : fallback;
 }
 
 type Overview = Route.ComponentProps["loaderData"]["overview"];
@@ -247,26 +244,18 @@ export default function Rewards({ loaderData }: Route.ComponentProps) {
         ) : (
           <div className="table-wrap">
             <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("rewards.colDate")}</th>
-                  <th scope="col">{t("rewards.colWhat")}</th>
-                  <th scope="col">{t("rewards.colReason")}</th>
-                  <th scope="col">{t("rewards.colAvailable")}</th>
-                  <th scope="col">{t("rewards.colPending")}</th>
-                </tr>
-              </thead>
+              <LedgerHead t={t} />
               <tbody>
                 {o.history.map((e) => (
                   <tr key={e.id}>
                     <td>{formatDate(locale, e.createdAt, tz)}</td>
-                    <td>{label(t, `rewards.type_${e.type}`, e.type)}</td>
+                    <td>{ledgerTypeLabel(t, e.type)}</td>
                     <td>
                       {e.reason}
                       {e.debt ? <small> ({t("rewards.colDebt")}: {e.debt > 0 ? "+" : ""}{num.format(e.debt)})</small> : null}
                     </td>
-                    <td>{e.available ? `${e.available > 0 ? "+" : ""}${num.format(e.available)}` : "—"}</td>
-                    <td>{e.pending ? `${e.pending > 0 ? "+" : ""}${num.format(e.pending)}` : "—"}</td>
+                    <td>{signedPoints(num, e.available)}</td>
+                    <td>{signedPoints(num, e.pending)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -2,10 +2,11 @@
 import { Form, Link, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/canned";
 import { Field, FormError, Notice, type FormResult } from "#app/components/form.tsx";
-import { fieldMessage, translator } from "#app/i18n/index.ts";
+import { translator } from "#app/i18n/index.ts";
 import { attempt, formValues } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useT } from "#app/lib/i18n.ts";
+import { FieldErrorLine } from "../support/ui.tsx";
 
 export async function loader({ context, request }: Route.LoaderArgs) {
   requireStaff(context, request, "AGENT");
@@ -56,11 +57,7 @@ export default function Canned({ loaderData }: Route.ComponentProps) {
           <div className={`field${fe.body ? " has-error" : ""}`}>
             <label htmlFor="canned-body">{t("support.cannedBodyLabel")}</label>
             <textarea id="canned-body" name="body" rows={6} defaultValue={v?.body ?? editing?.body ?? ""} aria-invalid={fe.body ? true : undefined} />
-            {fe.body ? (
-              <p className="field-error" role="alert">
-                {fieldMessage(t, fe.body)}
-              </p>
-            ) : null}
+            <FieldErrorLine t={t} error={fe.body} />
           </div>
           <div className="actions">
             <button type="submit" className="button" disabled={busy}>

@@ -5,6 +5,7 @@ import type { Route } from "./+types/help-reports";
 import { formatDate, translator } from "#app/i18n/index.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
+import { ArticleLink, languageName } from "./help-ui.tsx";
 import "../help/help.css";
 
 const PERIODS = [7, 30, 90, 365];
@@ -27,7 +28,7 @@ export default function HelpReports({ loaderData }: Route.ComponentProps) {
   const { report } = loaderData;
   const num = new Intl.NumberFormat(locale);
   const pct = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
-  const lang = (l: string) => (l === "zh-CN" ? "简体中文" : "English");
+  const lang = languageName;
   return (
     <section className="stack-lg">
       <p>
@@ -150,11 +151,9 @@ function ArticleTable({ rows, showViews }: { rows: { id: string; title: string; 
           {rows.map((r) => (
             <tr key={r.id}>
               <th scope="row">
-                <Link to={`/staff/help/${r.id}`} lang={r.locale}>
-                  {r.title}
-                </Link>
+                <ArticleLink article={r} />
               </th>
-              <td>{r.locale === "zh-CN" ? "简体中文" : "English"}</td>
+              <td>{languageName(r.locale)}</td>
               {showViews ? <td>{num.format(r.viewCount ?? 0)}</td> : null}
               <td>{num.format(r.helpful)}</td>
               <td>{num.format(r.notHelpful)}</td>

@@ -5,6 +5,7 @@ import type { Route } from "./+types/help";
 import { formatDate, translator } from "#app/i18n/index.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
+import { ArticleLink, languageName } from "./help-ui.tsx";
 import "../help/help.css";
 
 export async function loader({ context, request }: Route.LoaderArgs) {
@@ -87,13 +88,11 @@ export default function StaffHelp({ loaderData }: Route.ComponentProps) {
               {articles.map((a) => (
                 <tr key={a.id}>
                   <th scope="row">
-                    <Link to={`/staff/help/${a.id}`} lang={a.locale}>
-                      {a.title}
-                    </Link>
+                    <ArticleLink article={a} />
                     <br />
                     <small className="hint">/help/{a.slug}</small>
                   </th>
-                  <td>{a.locale === "zh-CN" ? "简体中文" : "English"}</td>
+                  <td>{languageName(a.locale)}</td>
                   <td>
                     <span className={`badge${a.published ? "" : " badge-draft"}`}>{a.published ? t("help.statusPublished") : t("help.statusDraft")}</span>
                   </td>

@@ -3,10 +3,11 @@
 import { data, Form, Link, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/loyalty";
 import { Field, FormError, Notice, type FormResult } from "#app/components/form.tsx";
-import { formatDate, hasKey, type T } from "#app/i18n/index.ts";
+import { formatDate } from "#app/i18n/index.ts";
 import { attempt, formValues, isTrpcCode } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
+import { LedgerHead, ledgerTypeLabel, signedPoints } from "../rewards/components.tsx";
 
 export async function loader({ context, request, params }: Route.LoaderArgs) {
   requireStaff(context, request, "AGENT", "MARKETER");
@@ -32,9 +33,6 @@ export function meta({ data }: Route.MetaArgs) {
   return [{ title: data ? `${data.title} · Rapport` : "Rapport" }];
 }
 
-function typeLabel(t: T, type: string) {
-  return hasKey(`rewards.type_${type}`) ? t(`rewards.type_${type}`) : type;
-}
 
 export default function StaffLoyalty({ loaderData }: Route.ComponentProps) {
   const { ledger: l, canAdjust, requestId } = loaderData;
@@ -44,7 +42,7 @@ export default function StaffLoyalty({ loaderData }: Route.ComponentProps) {
   const num = new Intl.NumberFormat(locale);
   const result = useActionData<typeof action>() as FormResult | undefined;
   const busy = useNavigation().state === "submitting";
-  const signed = (n: number) => (n ? `${n > 0 ? "+" : ""}${num.format(n)}` : "—");
+  const signed = (n: number) => signedPoints(num, n);
 
   return (
     <article className="stack">
@@ -90,23 +88,12 @@ export default function StaffLoyalty({ loaderData }: Route.ComponentProps) {
         <h2 id="entries-h">{t("rewards.staffEntries", { count: num.format(l.total) })}</h2>
         <div className="table-wrap">
           <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("rewards.colDate")}</th>
-                <th scope="col">{t("rewards.colWhat")}</th>
-                <th scope="col">{t("rewards.colReason")}</th>
-                <th scope="col">{t("rewards.colAvailable")}</th>
-                <th scope="col">{t("rewards.colPending")}</th>
-                <th scope="col">{t("rewards.colDebt")}</th>
-                <th scope="col">{t("rewards.staffBy")}</th>
-                <th scope="col">{t("rewards.staffKey")}</th>
-              </tr>
-            </thead>
+            <LedgerHead t={t} staff />
             <tbody>
               {l.entries.map((e) => (
                 <tr key={e.id}>
                   <td>{formatDate(locale, e.createdAt, tz, true)}</td>
-                  <td>{typeLabel(t, e.type)}</td>
+                  <td>{ledgerTypeLabel(t, e.type)}</td>
                   <td>
                     {e.reason}
                     {e.sourceType ? <small> · {e.sourceType}</small> : null}

@@ -8,7 +8,8 @@ import { fieldMessage, formatDate, formatMoney, type Locale } from "#app/i18n/in
 import { attempt, isFormFailure, isTrpcCode, tagged } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
-import { eventLabel, reasonLabel, returnStatusLabel, shipmentStatusLabel, statusLabel } from "../orders/format.ts";
+import { statusLabel } from "../orders/format.ts";
+import { OrderItemsHead, OrderTimeline, ReturnRequestSummary, ShipmentSummary } from "../orders/components.tsx";
 
 export async function loader({ context, request, params }: Route.LoaderArgs) {
   const user = requireStaff(context, request, "AGENT", "MARKETER");
@@ -98,15 +99,7 @@ export default function StaffOrder({ loaderData }: Route.ComponentProps) {
         <h2 id="items-h">{t("orders.items")}</h2>
         <div className="table-wrap">
           <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t("orders.colProduct")}</th>
-                <th scope="col">SKU</th>
-                <th scope="col">{t("orders.colQuantity")}</th>
-                <th scope="col">{t("orders.colUnitPrice")}</th>
-                <th scope="col">{t("orders.colLineTotal")}</th>
-              </tr>
-            </thead>
+            <OrderItemsHead t={t} sku />
             <tbody>
               {order.items.map((i) => (
                 <tr key={i.id}>
@@ -209,7 +202,7 @@ export default function StaffOrder({ loaderData }: Route.ComponentProps) {
           <ul className="plain-list">
             {order.shipments.map((s) => (
               <li key={s.id}>
-                <span className="badge">{shipmentStatusLabel(t, s.status)}</span> {t("orders.carrierTracking", { carrier: s.carrier, tracking: s.trackingNumber })}{" "}
+                <ShipmentSummary t={t} shipment={s} />{" "}
                 {s.trackingUrl ? (
                   <a href={s.trackingUrl} rel="noopener noreferrer" target="_blank">
                     {t("orders.trackParcel")} ↗
@@ -264,17 +257,7 @@ export default function StaffOrder({ loaderData }: Route.ComponentProps) {
               const actions: ("approve" | "reject" | "receive")[] = r.status === "REQUESTED" ? ["approve", "reject"] : r.status === "APPROVED" ? ["receive"] : [];
               return (
                 <li key={r.id} className="stack">
-                  <p>
-                    <span className="badge">{returnStatusLabel(t, r.status)}</span> {when(r.createdAt)} — {reasonLabel(t, r.reason)}
-                  </p>
-                  <ul>
-                    {r.items.map((i) => (
-                      <li key={i.id}>
-                        {i.quantity} × {i.name}
-                      </li>
-                    ))}
-                  </ul>
-                  {r.comment ? <p>“{r.comment}”</p> : null}
+                  <ReturnRequestSummary t={t} request={r} requested={when(r.createdAt)} />
                   {canAct && actions.length ? (
                     <Form key={r.status} method="post" className="stack">
                       {mine ? <FormError error={result?.formError} /> : null}
@@ -356,19 +339,17 @@ export default function StaffOrder({ loaderData }: Route.ComponentProps) {
         )}
       </section>
 
-      <section aria-labelledby="timeline-h" className="panel">
-        <h2 id="timeline-h">{t("orders.timeline")}</h2>
-        <ol className="plain-list">
-          {order.events.map((e) => (
-            <li key={e.id} className="row">
-              <span>
-                <strong>{eventLabel(t, e.type)}</strong> <Json value={e.data} />
-              </span>
-              <time dateTime={new Date(e.occurredAt).toISOString()}>{when(e.occurredAt)}</time>
-            </li>
-          ))}
-        </ol>
-      </section>
+      <OrderTimeline
+        t={t}
+        events={order.events}
+        when={when}
+        detail={(e) => (
+          <>
+            {" "}
+            <Json value={e.data} />
+          </>
+        )}
+      />
     </article>
   );
 }

@@ -1,40 +1,29 @@
 // The agent's ticket page: the whole thread with internal notes set apart, reply or internal note
 // (with canned replies rendered on the server for this ticket), status / priority / assignee,
 // merging a duplicate, SLA due times, and the customer's 360° sidebar.
-import { data, Form, Link, useActionData, useNavigation } from "react-router";
+import { Form, Link, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/tickets-detail";
 import { FormError, Notice, type FormResult } from "#app/components/form.tsx";
-import { fieldMessage, formatDate, formatMoney, hasKey } from "#app/i18n/index.ts";
-import { attempt, isTrpcCode } from "#app/lib/forms.server.ts";
+import { formatDate, formatMoney, hasKey } from "#app/i18n/index.ts";
+import { attempt } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
 import { filesFrom } from "../support/files.server.ts";
-import { AttachmentList, MessageBody } from "../support/ui.tsx";
+import { or404, ticketNumber } from "../support/tickets.server.ts";
+import { FieldErrorLine, ThreadMessage } from "../support/ui.tsx";
 
 const STATUSES = ["NEW", "OPEN", "PENDING", "SOLVED", "CLOSED"] as const;
 const PRIORITIES = ["URGENT", "HIGH", "NORMAL", "LOW"] as const;
 const REPLY_STATUSES = ["PENDING", "OPEN", "SOLVED"] as const;
 
-function numberOf(params: { number?: string }) {
-  const n = Number(params.number);
-  if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647) throw data(null, { status: 404 });
-  return n;
-}
-
 export async function loader({ context, request, params }: Route.LoaderArgs) {
   requireStaff(context, request, "AGENT");
-  const number = numberOf(params);
+  const number = ticketNumber(params);
   const cannedId = (new URL(request.url).searchParams.get("canned") ?? "").slice(0, 100);
-  try {
-    const [detail, canned] = await Promise.all([
-      context.trpc.support.agentTicket({ number }),
-      cannedId ? context.trpc.support.renderCanned({ number, cannedId }).catch(() => null) : Promise.resolve(null),
-    ]);
-    return { ...detail, cannedId, cannedBody: canned?.body ?? null, me: context.ctx.session!.user.id };
-  } catch (e) {
-    if (isTrpcCode(e, "NOT_FOUND") || isTrpcCode(e, "BAD_REQUEST")) throw data(null, { status: 404 });
-    throw e;
-  }
+  const [detail, canned] = await or404(() =>
+    Promise.all([context.trpc.support.agentTicket({ number }), cannedId ? context.trpc.support.renderCanned({ number, cannedId }).catch(() => null) : Promise.resolve(null)]),
+  );
+  return { ...detail, cannedId, cannedBody: canned?.body ?? null, me: context.ctx.session!.user.id };
 }
 
 export function meta({ data }: Route.MetaArgs) {
@@ -45,7 +34,7 @@ type Result = FormResult & { intent: string; notice?: string };
 
 export async function action({ request, context, params }: Route.ActionArgs) {
   requireStaff(context, request, "AGENT");
-  const number = numberOf(params);
+  const number = ticketNumber(params);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const done = (notice: string) => ({ ok: true, intent, notice }) as Result;
@@ -129,19 +118,15 @@ export default function AgentTicket({ loaderData }: Route.ComponentProps) {
         <div className="stack-lg">
           <ol className="plain-list stack" aria-label={t("support.title")}>
             {messages.map((m) => (
-              <li key={m.id} className="panel" style={m.internal ? noteStyle : undefined} data-internal={m.internal ? "true" : undefined}>
-                <p>
-                  {m.internal ? (
-                    <>
-                      <span className="badge">{t("support.internalBadge")}</span>{" "}
-                    </>
-                  ) : null}
-                  <strong>{m.fromCustomer ? `${t("support.customerLabel")}: ${customer.name || customer.email}` : `${t("support.agentLabel")}: ${m.author?.name || m.author?.email || "—"}`}</strong> · <small>{date(m.createdAt)}</small>
-                  {m.channel === "email" ? <small> · {t("support.viaEmail")}</small> : null}
-                </p>
-                <MessageBody body={m.body} />
-                <AttachmentList files={m.attachments} t={t} />
-              </li>
+              <ThreadMessage
+                key={m.id}
+                t={t}
+                message={m}
+                internal={m.internal}
+                style={m.internal ? noteStyle : undefined}
+                author={m.fromCustomer ? `${t("support.customerLabel")}: ${customer.name || customer.email}` : `${t("support.agentLabel")}: ${m.author?.name || m.author?.email || "—"}`}
+                date={date(m.createdAt)}
+              />
             ))}
           </ol>
 
@@ -170,11 +155,7 @@ export default function AgentTicket({ loaderData }: Route.ComponentProps) {
                 <div className={`field${re.body ? " has-error" : ""}`}>
                   <label htmlFor="reply-body">{t("support.messageLabel")}</label>
                   <textarea id="reply-body" name="body" rows={8} defaultValue={replyOk ? "" : (result?.intent === "reply" ? result.values?.body : undefined) ?? cannedBody ?? ""} aria-invalid={re.body ? true : undefined} />
-                  {re.body ? (
-                    <p className="field-error" role="alert">
-                      {fieldMessage(t, re.body)}
-                    </p>
-                  ) : null}
+                  <FieldErrorLine t={t} error={re.body} />
                 </div>
                 <fieldset>
                   <legend>{t("support.replyMode")}</legend>
@@ -198,11 +179,7 @@ export default function AgentTicket({ loaderData }: Route.ComponentProps) {
                 <div className={`field${re.attachments ? " has-error" : ""}`}>
                   <label htmlFor="reply-files">{t("support.attachmentsLabel")}</label>
                   <input id="reply-files" name="attachments" type="file" multiple accept="image/*,application/pdf,text/plain" />
-                  {re.attachments ? (
-                    <p className="field-error" role="alert">
-                      {fieldMessage(t, re.attachments)}
-                    </p>
-                  ) : null}
+                  <FieldErrorLine t={t} error={re.attachments} />
                 </div>
                 <div className="actions">
                   <button type="submit" className="button" disabled={busy}>
@@ -231,7 +208,7 @@ export default function AgentTicket({ loaderData }: Route.ComponentProps) {
               <button type="submit" className="button small secondary" disabled={busy}>
                 {t("support.save")}
               </button>
-              {errorsFor("status").status ? <p className="field-error" role="alert">{fieldMessage(t, errorsFor("status").status)}</p> : null}
+              <FieldErrorLine t={t} error={errorsFor("status").status} />
             </Form>
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="priority" />
@@ -261,7 +238,7 @@ export default function AgentTicket({ loaderData }: Route.ComponentProps) {
               <button type="submit" className="button small secondary" disabled={busy}>
                 {t("support.save")}
               </button>
-              {errorsFor("assign").assigneeId ? <p className="field-error" role="alert">{fieldMessage(t, errorsFor("assign").assigneeId)}</p> : null}
+              <FieldErrorLine t={t} error={errorsFor("assign").assigneeId} />
             </Form>
             {ticket.assignee?.id !== me ? (
               <Form method="post" className="inline-form">
@@ -308,11 +285,7 @@ export default function AgentTicket({ loaderData }: Route.ComponentProps) {
                 <div className={`field${errorsFor("merge").target ? " has-error" : ""}`}>
                   <label htmlFor="merge-target">{t("support.mergeTarget")}</label>
                   <input id="merge-target" name="target" inputMode="numeric" defaultValue={result?.intent === "merge" ? (result.values?.target ?? "") : ""} />
-                  {errorsFor("merge").target ? (
-                    <p className="field-error" role="alert">
-                      {fieldMessage(t, errorsFor("merge").target)}
-                    </p>
-                  ) : null}
+                  <FieldErrorLine t={t} error={errorsFor("merge").target} />
                 </div>
                 <div className="actions">
                   <button type="submit" className="button small secondary" disabled={busy}>

@@ -1,30 +1,18 @@
 // Rating a solved request (1–5 and an optional comment), once. The CSAT email links here with
 // ?score=N, which only preselects the score: a GET never records anything.
-import { data, Form, Link, redirect, useActionData, useNavigation } from "react-router";
+import { Form, Link, redirect, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/rate";
 import { FormError, Notice, type FormResult } from "#app/components/form.tsx";
-import { fieldMessage } from "#app/i18n/index.ts";
-import { attempt, isTrpcCode } from "#app/lib/forms.server.ts";
+import { attempt } from "#app/lib/forms.server.ts";
 import { requireCustomer } from "#app/lib/guards.server.ts";
 import { useT } from "#app/lib/i18n.ts";
-
-function numberOf(params: { number?: string }) {
-  const n = Number(params.number);
-  if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647) throw data(null, { status: 404 });
-  return n;
-}
+import { loadOwnTicket, ticketNumber } from "./tickets.server.ts";
+import { FieldErrorLine } from "./ui.tsx";
 
 export async function loader({ context, request, params }: Route.LoaderArgs) {
-  requireCustomer(context, request);
-  const number = numberOf(params);
-  try {
-    const ticket = await context.trpc.support.ticket({ number });
-    const s = Number(new URL(request.url).searchParams.get("score"));
-    return { ticket: { number: ticket.number, subject: ticket.subject, status: ticket.status, csatScore: ticket.csatScore, canRate: ticket.canRate }, score: Number.isInteger(s) && s >= 1 && s <= 5 ? s : null };
-  } catch (e) {
-    if (isTrpcCode(e, "NOT_FOUND") || isTrpcCode(e, "BAD_REQUEST")) throw data(null, { status: 404 });
-    throw e;
-  }
+  const ticket = await loadOwnTicket(context, request, params);
+  const s = Number(new URL(request.url).searchParams.get("score"));
+  return { ticket: { number: ticket.number, subject: ticket.subject, status: ticket.status, csatScore: ticket.csatScore, canRate: ticket.canRate }, score: Number.isInteger(s) && s >= 1 && s <= 5 ? s : null };
 }
 
 export function meta({ data }: Route.MetaArgs) {
@@ -33,7 +21,7 @@ export function meta({ data }: Route.MetaArgs) {
 
 export async function action({ request, context, params }: Route.ActionArgs) {
   requireCustomer(context, request);
-  const number = numberOf(params);
+  const number = ticketNumber(params);
   const form = await request.formData();
   const score = Number(form.get("score") ?? 0);
   const comment = String(form.get("comment") ?? "");
@@ -72,20 +60,12 @@ export default function Rate({ loaderData }: Route.ComponentProps) {
                 <input type="radio" name="score" value={n} defaultChecked={chosen === n} /> {t(`support.score${n}`)}
               </label>
             ))}
-            {fe.score ? (
-              <p className="field-error" role="alert">
-                {fieldMessage(t, fe.score)}
-              </p>
-            ) : null}
+            <FieldErrorLine t={t} error={fe.score} />
           </fieldset>
           <div className={`field${fe.comment ? " has-error" : ""}`}>
             <label htmlFor="comment">{t("support.commentLabel")}</label>
             <textarea id="comment" name="comment" rows={4} maxLength={2000} defaultValue={result?.values?.comment ?? ""} />
-            {fe.comment ? (
-              <p className="field-error" role="alert">
-                {fieldMessage(t, fe.comment)}
-              </p>
-            ) : null}
+            <FieldErrorLine t={t} error={fe.comment} />
           </div>
           <div className="actions">
             <button type="submit" className="button" disabled={busy}>

@@ -1,32 +1,20 @@
 // One of the customer's requests: the thread (never internal notes — the procedure doesn't return
 // them), a reply form with attachments, closing, and the rating link once solved.
-import { data, Form, Link, redirect, useActionData, useNavigation } from "react-router";
+import { Form, Link, redirect, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/ticket";
 import { FormError, Notice, type FormResult } from "#app/components/form.tsx";
-import { fieldMessage, formatDate } from "#app/i18n/index.ts";
-import { attempt, isTrpcCode } from "#app/lib/forms.server.ts";
+import { formatDate } from "#app/i18n/index.ts";
+import { attempt } from "#app/lib/forms.server.ts";
 import { requireCustomer } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
 import { filesFrom } from "./files.server.ts";
-import { AttachmentList, MessageBody } from "./ui.tsx";
-
-function numberOf(params: { number?: string }) {
-  const n = Number(params.number);
-  if (!Number.isInteger(n) || n <= 0 || n > 2_147_483_647) throw data(null, { status: 404 });
-  return n;
-}
+import { loadOwnTicket, ticketNumber } from "./tickets.server.ts";
+import { FieldErrorLine, ThreadMessage } from "./ui.tsx";
 
 export async function loader({ context, request, params }: Route.LoaderArgs) {
-  requireCustomer(context, request);
-  const number = numberOf(params);
-  try {
-    const ticket = await context.trpc.support.ticket({ number });
-    const url = new URL(request.url);
-    return { ticket, created: url.searchParams.get("created") === "1", rated: url.searchParams.get("rated") === "1" };
-  } catch (e) {
-    if (isTrpcCode(e, "NOT_FOUND") || isTrpcCode(e, "BAD_REQUEST")) throw data(null, { status: 404 });
-    throw e;
-  }
+  const ticket = await loadOwnTicket(context, request, params);
+  const url = new URL(request.url);
+  return { ticket, created: url.searchParams.get("created") === "1", rated: url.searchParams.get("rated") === "1" };
 }
 
 export function meta({ data }: Route.MetaArgs) {
@@ -35,7 +23,7 @@ export function meta({ data }: Route.MetaArgs) {
 
 export async function action({ request, context, params }: Route.ActionArgs) {
   requireCustomer(context, request);
-  const number = numberOf(params);
+  const number = ticketNumber(params);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   if (intent === "close") {
@@ -83,14 +71,7 @@ export default function CustomerTicket({ loaderData }: Route.ComponentProps) {
 
       <ol className="plain-list stack" aria-label={t("support.title")}>
         {ticket.messages.map((m) => (
-          <li key={m.id} className="panel">
-            <p>
-              <strong>{m.fromCustomer ? t("support.you") : (m.authorName ?? t("support.supportTeam"))}</strong> · <small>{formatDate(locale, m.createdAt, tz, true)}</small>
-              {m.channel === "email" ? <small> · {t("support.viaEmail")}</small> : null}
-            </p>
-            <MessageBody body={m.body} />
-            <AttachmentList files={m.attachments} t={t} />
-          </li>
+          <ThreadMessage key={m.id} t={t} message={m} author={m.fromCustomer ? t("support.you") : (m.authorName ?? t("support.supportTeam"))} date={formatDate(locale, m.createdAt, tz, true)} />
         ))}
       </ol>
 
@@ -113,21 +94,13 @@ export default function CustomerTicket({ loaderData }: Route.ComponentProps) {
             <div className={`field${fe.body ? " has-error" : ""}`}>
               <label htmlFor="reply-body">{t("support.replyLabel")}</label>
               <textarea id="reply-body" name="body" rows={6} defaultValue={replyOk ? "" : (result?.values?.body ?? "")} aria-invalid={fe.body ? true : undefined} />
-              {fe.body ? (
-                <p className="field-error" role="alert">
-                  {fieldMessage(t, fe.body)}
-                </p>
-              ) : null}
+              <FieldErrorLine t={t} error={fe.body} />
             </div>
             <div className={`field${fe.attachments ? " has-error" : ""}`}>
               <label htmlFor="reply-files">{t("support.attachmentsLabel")}</label>
               <p className="hint">{t("support.attachmentsHint")}</p>
               <input id="reply-files" name="attachments" type="file" multiple accept="image/*,application/pdf,text/plain" />
-              {fe.attachments ? (
-                <p className="field-error" role="alert">
-                  {fieldMessage(t, fe.attachments)}
-                </p>
-              ) : null}
+              <FieldErrorLine t={t} error={fe.attachments} />
             </div>
             <div className="actions">
               <button type="submit" className="button" disabled={busy}>

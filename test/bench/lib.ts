@@ -1,0 +1,88 @@
+// Helpers shared by the bench scripts in test/bench/: knobs from the environment, progress lines on
+// stderr, the production build check, a free port, percentiles, the machine description and
+// signing in over HTTP as a customer.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { ROOT } from "../../server/app.ts";
+
+/** An integer knob from the environment (`dflt` when unset); throws a clear message when invalid. */
+export function intEnv(name: string, dflt: number, min = 1): number {
+  const raw = process.env[name];
+  if (!raw) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min} (got ${raw})`);
+  return n;
+}
+
+/** A progress logger for stderr: `[<tag> <seconds since start>s] message` (stdout stays the report). */
+export function progressLogger(tag: string, secondsWidth = 3): (m: string) => void {
+  return (m) => process.stderr.write(`[${tag} ${((performance.now() / 1000) | 0).toString().padStart(secondsWidth)}s] ${m}\n`);
+}
+
+/** Builds the production bundle (build/) unless it exists; BENCH_BUILD=1 forces a rebuild. */
+export function ensureBuild(progress: (m: string) => void) {
+  const entry = path.join(ROOT, "build", "server", "index.js");
+  if (fs.existsSync(entry) && process.env.BENCH_BUILD !== "1") return;
+  progress("building the production bundle (npm run build)…");
+  // Build output goes to stderr so stdout stays the report.
+  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", process.stderr, process.stderr] });
+  if (r.status !== 0 || !fs.existsSync(entry)) throw new Error(`npm run build failed (exit ${r.status ?? r.signal})`);
+}
+
+/** A loopback TCP port that was free a moment ago (the OS picks it; we release it for the app). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Nearest-rank percentile `p` (0–100) of ascending `sorted`; NaN when empty. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** The element at index floor(p% × n) of ascending `sorted` (one rank above `percentile` when p% × n is whole); 0 when empty. */
+export function percentileFloor(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
+}
+
+/** The machine the bench ran on (for the report). */
+export function machine(unknownCpu = "?") {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? unknownCpu,
+    cores: cpus.length,
+    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+/**
+ * Signs in with email + password through the login form (POST /login, as a browser without JS) and
+ * returns the session cookie (`rapport_session=…`) to send with later requests; throws if refused.
+ */
+export async function signInOverHttp(base: string, who: { email: string; password: string }, opts: { userAgent?: string; what?: string } = {}): Promise<string> {
+  const res = await fetch(`${base}/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...(opts.userAgent ? { "user-agent": opts.userAgent } : {}) },
+    body: new URLSearchParams({ email: who.email, password: who.password, intent: "password" }),
+    redirect: "manual",
+  });
+  const body = await res.text();
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0]!)
+    .find((c) => c.startsWith("rapport_session="));
+  if (res.status !== 302 || !cookie) throw new Error(`${opts.what ?? who.email} sign-in failed: ${res.status} ${body.slice(0, 300)}`);
+  return cookie;
+}
