@@ -9,6 +9,7 @@ import { orderConfirmation } from "./order-confirmation.tsx";
 import { orderShipped } from "./order-shipped.tsx";
 import { orderDelivered } from "./order-delivered.tsx";
 import { orderRefund } from "./order-refund.tsx";
+import { orderReturnUpdate } from "./order-return-update.tsx";
 import { ticketReceived } from "./ticket-received.tsx";
 import { ticketReply } from "./ticket-reply.tsx";
 import { ticketSolvedCsat } from "./ticket-solved-csat.tsx";
@@ -43,6 +44,7 @@ const templates = {
   "order-shipped": orderShipped,
   "order-delivered": orderDelivered,
   "order-refund": orderRefund,
+  "order-return-update": orderReturnUpdate,
   "ticket-received": ticketReceived,
   "ticket-reply": ticketReply,
   "ticket-solved-csat": ticketSolvedCsat,

@@ -50,6 +50,20 @@ const en = {
     partial: (refunded: string, total: string): string => `So far ${refunded} of the ${total} order total has been refunded.`,
     bank: "Your bank may need 5–10 business days to show the refund.",
   },
+  "order-return-update": {
+    subject: (n: string, to: "APPROVED" | "REJECTED" | "RECEIVED"): string =>
+      to === "APPROVED" ? `Your return for order ${n} is approved` : to === "REJECTED" ? `About your return request for order ${n}` : `We received your return for order ${n}`,
+    heading: (to: "APPROVED" | "REJECTED" | "RECEIVED"): string =>
+      to === "APPROVED" ? "Your return is approved" : to === "REJECTED" ? "We could not accept your return" : "We received your return",
+    body: (n: string, to: "APPROVED" | "REJECTED" | "RECEIVED"): string =>
+      to === "APPROVED"
+        ? `We approved your request to return items from order ${n}. Please pack them securely and send them back; the order page shows what you asked to return.`
+        : to === "REJECTED"
+          ? `We looked at your request to return items from order ${n} and could not accept it.`
+          : `The items you returned from order ${n} have arrived at our warehouse. Your refund follows, and we'll email you when it is issued.`,
+    next: (to: "APPROVED" | "REJECTED" | "RECEIVED"): string =>
+      to === "REJECTED" ? "If you think this is a mistake, open the order and choose “Get help with this order” — a person will look at it." : "You can follow the status of your return on the order page.",
+  },
 };
 
 export type OrderEmailStrings = typeof en;
@@ -93,6 +107,17 @@ const zhCN: OrderEmailStrings = {
     full: "该订单已全额退款。",
     partial: (refunded, total) => `订单总额 ${total}，目前已退款 ${refunded}。`,
     bank: "银行可能需要 5–10 个工作日才会显示这笔退款。",
+  },
+  "order-return-update": {
+    subject: (n, to) => (to === "APPROVED" ? `您的订单 ${n} 退货申请已批准` : to === "REJECTED" ? `关于您的订单 ${n} 退货申请` : `我们已收到您的订单 ${n} 退货`),
+    heading: (to) => (to === "APPROVED" ? "您的退货申请已批准" : to === "REJECTED" ? "很抱歉，我们无法接受您的退货申请" : "我们已收到您的退货"),
+    body: (n, to) =>
+      to === "APPROVED"
+        ? `我们已批准您退回订单 ${n} 中商品的申请。请妥善包装后寄回；订单页面列出了您申请退回的商品。`
+        : to === "REJECTED"
+          ? `我们审核了您退回订单 ${n} 中商品的申请，很抱歉无法接受。`
+          : `您从订单 ${n} 退回的商品已到达我们的仓库。退款随后发放，届时我们会再发邮件通知您。`,
+    next: (to) => (to === "REJECTED" ? "如果您认为有误，请打开订单并选择“获取订单帮助”，我们会有专人处理。" : "您可以在订单页面查看退货的处理状态。"),
   },
 };
 

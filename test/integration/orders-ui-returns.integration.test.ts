@@ -161,6 +161,24 @@ describe("orders.updateReturn (staff)", () => {
     const detail = await (await asCustomer()).orders.detail({ number: order.number });
     expect(detail.returnRequests[0]!.status).toBe("RECEIVED");
     expect(JSON.stringify(detail)).not.toContain("Send it back");
+
+    // …and is told of each decision by email, without the internal note.
+    const mails = await db().mailOutbox.findMany({ where: { template: "order-return-update", customerId: customer.id }, orderBy: { createdAt: "asc" } });
+    expect(mails.map((m) => [m.to, (m.props as { status: string }).status])).toEqual([
+      [customer.email, "APPROVED"],
+      [customer.email, "RECEIVED"],
+    ]);
+    expect(JSON.stringify(mails.map((m) => m.props))).not.toContain("Send it back");
+  });
+
+  it("a rejection is emailed to the customer in their language", async () => {
+    const zh = await createCustomer(db(), { login: true, name: "李雷", locale: "zh_CN" });
+    const deliveredAt = new Date(Date.now() - 2 * DAY);
+    const order = await createOrder(db(), { customerId: zh.id, status: "DELIVERED", items: ITEMS, placedAt: new Date(deliveredAt.getTime() - 5 * DAY), deliveredAt });
+    const r = await (await callerAs({ userId: zh.userId })).caller.orders.requestReturn({ number: order.number, reason: "changed_mind", items: [{ orderItemId: order.items[0]!.id, quantity: 1 }] });
+    await (await callerAs({ userId: agentId })).caller.orders.updateReturn({ id: r.id, action: "reject" });
+    const mail = await db().mailOutbox.findFirstOrThrow({ where: { template: "order-return-update", customerId: zh.id } });
+    expect(mail).toMatchObject({ to: zh.email, locale: "zh_CN", props: { status: "REJECTED", orderNumber: order.number } });
   });
 
   it("is refused to marketers", async () => {

@@ -44,6 +44,7 @@ const samples: { [K in TemplateName]: TemplateProps[K] } = {
   "order-shipped": { name: "Ann Lee", orderNumber: "R-1001", url: "https://rapport.test/orders/R-1001?x=1&y=2", carrier: "UPS", trackingNumber: "1Z999", trackingUrl: "https://www.ups.com/track?tracknum=1Z999" },
   "order-delivered": { name: null, orderNumber: "R-1001", url: "https://rapport.test/orders/R-1001?x=1&y=2" },
   "order-refund": { name: "Ann Lee", orderNumber: "R-1001", url: "https://rapport.test/orders/R-1001?x=1&y=2", currency: "JPY", amountMinor: 1500, refundedMinor: 1500, totalMinor: 4000, full: false },
+  "order-return-update": { name: "Ann Lee", orderNumber: "R-1001", url: "https://rapport.test/orders/R-1001?x=1&y=2", status: "APPROVED" },
   "ticket-received": { name: "Ann Lee", ticketNumber: 42, subject: "Where is my parcel?", url: "https://rapport.test/support/42?x=1&y=2" },
   "ticket-reply": { name: "Ann Lee", ticketNumber: 42, subject: "Where is my parcel?", agentName: "Grace Hopper", body: "It ships today.\nTracking follows.", url: "https://rapport.test/support/42?x=1&y=2" },
   "ticket-solved-csat": { name: null, ticketNumber: 42, subject: "Where is my parcel?", url: "https://rapport.test/support/42?x=1&y=2", rateUrl: "https://rapport.test/support/42/rate" },

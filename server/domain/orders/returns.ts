@@ -173,11 +173,19 @@ const TRANSITIONS: Record<ReturnAction, { from: ReturnStatus; to: ReturnStatus; 
 };
 
 /** Staff decision on a return request; audited, on the order's timeline, and a touchpoint. */
-export async function updateReturnRequest(db: Db, actor: { userId: string; ip: string | null }, input: { id: string; action: ReturnAction; note?: string | null }) {
+export async function updateReturnRequest(
+  db: Db,
+  actor: { userId: string; ip: string | null },
+  input: { id: string; action: ReturnAction; note?: string | null },
+  opts: { appUrl: string },
+) {
   const t = TRANSITIONS[input.action];
   const note = input.note?.trim() || null;
   return db.$transaction(async (tx) => {
-    const request = await tx.returnRequest.findUnique({ where: { id: input.id }, include: { order: { select: { id: true, number: true } } } });
+    const request = await tx.returnRequest.findUnique({
+      where: { id: input.id },
+      include: { order: { select: { id: true, number: true } }, customer: { select: { email: true, name: true, locale: true, anonymizedAt: true } } },
+    });
     if (!request) throw new AppError("NOT_FOUND", "No such return request.");
     // Conditional update: a concurrent decision on the same request loses instead of overwriting.
     const moved = await tx.returnRequest.updateMany({ where: { id: request.id, status: t.from }, data: { status: t.to } });
@@ -195,6 +203,16 @@ export async function updateReturnRequest(db: Db, actor: { userId: string; ip: s
       metadata: { number: request.order.number, returnRequestId: request.id },
       occurredAt: now,
     });
+    // The customer hears of the decision (never of the staff note, which stays internal).
+    if (!request.customer.anonymizedAt) {
+      await enqueueMail(tx, {
+        to: request.customer.email,
+        locale: fromDbLocale(request.customer.locale),
+        customerId: request.customerId,
+        template: "order-return-update",
+        props: { name: request.customer.name, orderNumber: request.order.number, status: t.to as "APPROVED" | "REJECTED" | "RECEIVED", url: `${opts.appUrl.replace(/\/$/, "")}/orders/${encodeURIComponent(request.order.number)}` },
+      });
+    }
     return { id: request.id, status: t.to, number: request.order.number };
   });
 }

@@ -64,5 +64,9 @@ export const ordersRouter = router({
 
   updateReturn: actingStaff
     .input(z.object({ id: z.string().min(1).max(100), action: z.enum(RETURN_ACTIONS), note: z.string().max(1000).nullish() }))
-    .mutation(({ ctx, input }) => updateReturnRequest(ctx.db, { userId: ctx.user.id, ip: ctx.ip }, input)),
+    .mutation(async ({ ctx, input }) => {
+      const r = await updateReturnRequest(ctx.db, { userId: ctx.user.id, ip: ctx.ip }, input, { appUrl: ctx.env.APP_URL });
+      ctx.mailQueued();
+      return r;
+    }),
 });
