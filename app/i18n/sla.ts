@@ -47,6 +47,10 @@ export const en = {
   errTarget: "Enter a positive number of business hours (at most one year).",
   errResolutionBeforeResponse: "The resolution target must not be shorter than the first-response target.",
   errInvalid: "This value is not valid.",
+  closingLegend: "Closing solved tickets",
+  autoCloseDays: "Close solved tickets after (days)",
+  autoCloseHint: "A solved ticket is closed automatically after this many calendar days unless the customer replies; a reply reopens it.",
+  errAutoClose: "Enter a whole number of days from 1 to {max}.",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -96,4 +100,8 @@ export const zh: Record<keyof typeof en, string> = {
   errTarget: "请输入一个正数的工作小时数（最多一年）。",
   errResolutionBeforeResponse: "解决时限不得短于首次响应时限。",
   errInvalid: "此值无效。",
+  closingLegend: "关闭已解决的工单",
+  autoCloseDays: "已解决工单自动关闭（天）",
+  autoCloseHint: "工单标记为已解决后，若客户在此天数（自然日）内未回复，将自动关闭；客户回复会重新打开工单。",
+  errAutoClose: "请输入 1 到 {max} 之间的整数天数。",
 };

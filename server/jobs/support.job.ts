@@ -1,24 +1,16 @@
 // Support housekeeping every 5 minutes: flag SLA breaches (first time a NEW/OPEN ticket passes its
 // next due time; one "ticket.sla_breached" touchpoint each) and close tickets solved more than
-// N days ago (Setting "support.autoCloseDays", default 4).
+// N days ago (Setting "support.autoCloseDays", default 4, set on /admin/settings/sla).
 import { z } from "zod";
 import type { Db } from "../db/client.ts";
+import { loadAutoCloseDays } from "../domain/support/sla.ts";
 
 export const name = "support";
 export const cron = "*/5 * * * *";
 export const payload = z.object({}).passthrough();
 
-export const AUTO_CLOSE_KEY = "support.autoCloseDays";
-export const DEFAULT_AUTO_CLOSE_DAYS = 4;
-
-export async function autoCloseDays(db: Db) {
-  const row = await db.setting.findUnique({ where: { key: AUTO_CLOSE_KEY } });
-  const n = Number((row?.value as { days?: unknown } | null)?.days);
-  return Number.isInteger(n) && n >= 1 && n <= 90 ? n : DEFAULT_AUTO_CLOSE_DAYS;
-}
-
 export async function run(db: Db, _data?: unknown, now = new Date()) {
-  const days = await autoCloseDays(db);
+  const days = await loadAutoCloseDays(db);
   const cutoff = new Date(now.getTime() - days * 86400_000);
   return db.$transaction(async (tx) => {
     const breached = await tx.$queryRaw<{ id: string }[]>`

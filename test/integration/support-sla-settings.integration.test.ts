@@ -3,7 +3,8 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { db } from "../../server/db/client.ts";
-import { defaultSlaConfig, loadSlaConfig, SLA_SETTING_KEY, type SlaConfig } from "../../server/domain/support/sla.ts";
+import { AUTO_CLOSE_KEY, defaultSlaConfig, loadAutoCloseDays, loadSlaConfig, SLA_SETTING_KEY, type SlaConfig } from "../../server/domain/support/sla.ts";
+import { run as runSupportJob } from "../../server/jobs/support.job.ts";
 import { createTicket } from "../../server/domain/support/tickets.ts";
 import { createCustomer, createStaff } from "../factories/index.ts";
 import { callerAs } from "../setup/harness.ts";
@@ -78,5 +79,40 @@ describe("SLA settings", () => {
     const row = await db().ticket.findUniqueOrThrow({ where: { id: t.id } });
     expect(row.firstResponseDueAt!.getTime() - row.createdAt.getTime()).toBe(30 * 60_000);
     await db().setting.deleteMany({ where: { key: SLA_SETTING_KEY } });
+  });
+
+  it("auto-close days: invalid values are refused with nothing saved; a valid value is audited and used by the support job", async () => {
+    await db().setting.deleteMany({ where: { key: { in: [SLA_SETTING_KEY, AUTO_CLOSE_KEY] } } });
+    const admin = await createStaff(db(), { role: "ADMIN" });
+    const { caller } = await callerAs({ userId: admin.id });
+    expect((await caller.supportSettings.get()).autoCloseDays).toBe(4);
+
+    for (const bad of ["0", "91", "2.5", "soon", ""]) {
+      const f = await failure(caller.supportSettings.save({ ...defaultSlaConfig(), autoCloseDays: bad }));
+      expect(f).toEqual({ code: "BAD_REQUEST", fieldErrors: { autoCloseDays: { key: "sla.errAutoClose", params: { max: 90 } } } });
+    }
+    // A valid value does not rescue an invalid SLA config: nothing is saved at all.
+    const badConfig = defaultSlaConfig();
+    badConfig.schedule.timeZone = "Nowhere/Special";
+    expect(await failure(caller.supportSettings.save({ ...badConfig, autoCloseDays: "10" }))).toMatchObject({ code: "BAD_REQUEST" });
+    expect(await db().setting.count({ where: { key: { in: [SLA_SETTING_KEY, AUTO_CLOSE_KEY] } } })).toBe(0);
+
+    await caller.supportSettings.save({ ...defaultSlaConfig(), autoCloseDays: "10" });
+    expect(await loadAutoCloseDays(db())).toBe(10);
+    expect((await caller.supportSettings.get()).autoCloseDays).toBe(10);
+    const entry = await db().auditLog.findFirstOrThrow({ where: { action: "support.auto_close_updated", actorId: admin.id } });
+    expect(entry.data).toEqual({ before: 4, after: 10 });
+
+    // The job now leaves a ticket solved 5 days ago alone and closes one solved 11 days ago.
+    const customer = await createCustomer(db());
+    const now = new Date();
+    const recent = await createTicket(db(), { customerId: customer.id, subject: "Solved 5 days ago", body: "Hi", channel: "portal" });
+    const old = await createTicket(db(), { customerId: customer.id, subject: "Solved 11 days ago", body: "Hi", channel: "portal" });
+    await db().ticket.update({ where: { id: recent.id }, data: { status: "SOLVED", solvedAt: new Date(now.getTime() - 5 * 86400_000) } });
+    await db().ticket.update({ where: { id: old.id }, data: { status: "SOLVED", solvedAt: new Date(now.getTime() - 11 * 86400_000) } });
+    await runSupportJob(db(), {}, now);
+    expect((await db().ticket.findUniqueOrThrow({ where: { id: recent.id } })).status).toBe("SOLVED");
+    expect((await db().ticket.findUniqueOrThrow({ where: { id: old.id } })).status).toBe("CLOSED");
+    await db().setting.deleteMany({ where: { key: { in: [SLA_SETTING_KEY, AUTO_CLOSE_KEY] } } });
   });
 });

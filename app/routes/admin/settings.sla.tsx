@@ -1,6 +1,7 @@
-// SLA policies (admins): the business-hours schedule (time zone, weekly hours, holidays) and the
-// first-response / resolution targets per priority. A plain form posting to the action; the
-// domain (server/domain/support/sla.ts) validates and audits, its field errors land on the fields.
+// SLA policies (admins): the business-hours schedule (time zone, weekly hours, holidays), the
+// first-response / resolution targets per priority, and after how many days solved tickets close.
+// A plain form posting to the action; the domain (server/domain/support/sla.ts) validates and
+// audits, its field errors land on the fields.
 import { Form, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/settings.sla";
 import { FormError, Notice, type FormResult } from "#app/components/form.tsx";
@@ -84,7 +85,7 @@ export async function action({ context, request }: Route.ActionArgs) {
   const values: Record<string, string> = {};
   for (const [k, v] of form) if (typeof v === "string") values[k] = v;
   return attempt(async () => {
-    await context.trpc.supportSettings.save(formToConfig(form));
+    await context.trpc.supportSettings.save({ ...formToConfig(form), autoCloseDays: String(form.get("autoCloseDays") ?? "") });
     return { ok: true as const };
   }, values);
 }
@@ -96,14 +97,14 @@ function dueFormat(locale: Locale, d: Date | string, timeZone: string) {
 }
 
 export default function SlaSettings({ loaderData }: Route.ComponentProps) {
-  const { config, isDefault, updatedAt, timeZones, preview, now } = loaderData;
+  const { config, autoCloseDays, isDefault, updatedAt, timeZones, preview, now } = loaderData;
   const result = useActionData<typeof action>() as (FormResult & { ok?: boolean }) | undefined;
   const t = useT();
   const locale = useLocale();
   const viewerTz = useRoot().user?.timeZone ?? "UTC";
   const busy = useNavigation().state === "submitting";
   const failed = result && result.ok === false ? result : undefined;
-  const values = failed?.values ?? configToValues(config);
+  const values = failed?.values ?? { ...configToValues(config), autoCloseDays: String(autoCloseDays) };
   const err = (name: string): string | undefined => fieldMessage(t, failed?.fieldErrors?.[name] as FieldMessage | undefined);
   const zoneTz = config.schedule.timeZone;
   const zones = timeZones.includes(values.timeZone ?? "") || !values.timeZone ? timeZones : [values.timeZone, ...timeZones];
@@ -189,6 +190,13 @@ export default function SlaSettings({ loaderData }: Route.ComponentProps) {
             </table>
           </div>
         </fieldset>
+        <fieldset className="stack">
+          <legend>{t("sla.closingLegend")}</legend>
+          <TextField name="autoCloseDays" label={t("sla.autoCloseDays")} describedBy="auto-close-hint" error={err("autoCloseDays")} defaultValue={values.autoCloseDays ?? ""} inputMode="numeric" />
+          <p className="hint" id="auto-close-hint">
+            {t("sla.autoCloseHint")}
+          </p>
+        </fieldset>
         <div>
           <button type="submit" className="button" disabled={busy}>
             {t("sla.save")}
@@ -224,13 +232,29 @@ export default function SlaSettings({ loaderData }: Route.ComponentProps) {
   );
 }
 
-function TextField({ name, label, error, describedBy, defaultValue, placeholder }: { name: string; label: string; error?: string; describedBy?: string; defaultValue: string; placeholder?: string }) {
+function TextField({
+  name,
+  label,
+  error,
+  describedBy,
+  defaultValue,
+  placeholder,
+  inputMode,
+}: {
+  name: string;
+  label: string;
+  error?: string;
+  describedBy?: string;
+  defaultValue: string;
+  placeholder?: string;
+  inputMode?: "numeric";
+}) {
   const id = `sla-${name.replace(/\W/g, "-")}`;
   const described = [describedBy, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`field${error ? " has-error" : ""}`}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} defaultValue={defaultValue} placeholder={placeholder} aria-invalid={error ? true : undefined} aria-describedby={described} />
+      <input id={id} name={name} defaultValue={defaultValue} placeholder={placeholder} inputMode={inputMode} aria-invalid={error ? true : undefined} aria-describedby={described} />
       {error ? (
         <p id={`${id}-error`} className="field-error" role="alert">
           {error}

@@ -330,10 +330,40 @@ export async function loadSlaConfig(db: Tx | Db): Promise<SlaConfig> {
   return config ?? defaultSlaConfig();
 }
 
-/** Validates and stores the configuration, audited as "support.sla_updated". Throws AppError (BAD_REQUEST, field errors). */
+/** Days after which a SOLVED ticket is closed by the support job (Setting "support.autoCloseDays"). */
+export const AUTO_CLOSE_KEY = "support.autoCloseDays";
+export const DEFAULT_AUTO_CLOSE_DAYS = 4;
+export const MAX_AUTO_CLOSE_DAYS = 90;
+
+function autoCloseValue(v: unknown): number | null {
+  const n = typeof v === "string" ? (/^\s*\d+\s*$/.test(v) ? Number(v) : Number.NaN) : typeof v === "number" ? v : Number.NaN;
+  return Number.isInteger(n) && n >= 1 && n <= MAX_AUTO_CLOSE_DAYS ? n : null;
+}
+
+export async function loadAutoCloseDays(db: Tx | Db): Promise<number> {
+  const row = await db.setting.findUnique({ where: { key: AUTO_CLOSE_KEY } });
+  return autoCloseValue((row?.value as { days?: unknown } | null)?.days) ?? DEFAULT_AUTO_CLOSE_DAYS;
+}
+
+/**
+ * Validates and stores the configuration, audited as "support.sla_updated". When the input also
+ * carries `autoCloseDays` (1–90), that is validated with it and saved too, audited as
+ * "support.auto_close_updated" when it changes. Nothing is saved unless everything is valid.
+ * Throws AppError (BAD_REQUEST, field errors).
+ */
 export async function saveSlaConfig(tx: Tx, actorId: string | null, input: unknown, opts: { ip?: string | null } = {}): Promise<SlaConfig> {
   const { config, fieldErrors } = slaConfigProblems(input);
-  if (!config) throw new AppError("BAD_REQUEST", "The SLA settings are not valid", fieldErrors);
+  const rawDays = typeof input === "object" && input !== null ? (input as { autoCloseDays?: unknown }).autoCloseDays : undefined;
+  const days = rawDays === undefined ? undefined : autoCloseValue(rawDays);
+  if (days === null) fieldErrors.autoCloseDays = { key: "sla.errAutoClose", params: { max: MAX_AUTO_CLOSE_DAYS } };
+  if (!config || days === null) throw new AppError("BAD_REQUEST", "The SLA settings are not valid", fieldErrors);
+  if (days !== undefined) {
+    const previous = await loadAutoCloseDays(tx);
+    if (previous !== days) {
+      await tx.setting.upsert({ where: { key: AUTO_CLOSE_KEY }, create: { key: AUTO_CLOSE_KEY, value: { days }, updatedById: actorId }, update: { value: { days }, updatedById: actorId } });
+      await audit(tx, { actorId, action: "support.auto_close_updated", targetType: "Setting", targetId: AUTO_CLOSE_KEY, ip: opts.ip ?? null, data: { before: previous, after: days } });
+    }
+  }
   const before = await tx.setting.findUnique({ where: { key: SLA_SETTING_KEY } });
   const value = config as unknown as Prisma.InputJsonValue;
   await tx.setting.upsert({
