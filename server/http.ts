@@ -1,5 +1,6 @@
 // The HTTP host: security headers, static assets, /api/trpc, page-view touchpoints, and the
 // React Router request handler whose load context carries the per-request tRPC caller.
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createRequestHandler } from "@react-router/express";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
@@ -95,7 +96,10 @@ export async function createHttpApp(opts: HttpOptions) {
       async getLoadContext(req, res) {
         const ctx = await requestContext(services, req, res);
         recordPageView(services, req, ctx);
-        return { ctx, trpc: createCaller(ctx) };
+        // Production pages get a nonce-based Content-Security-Policy (app/entry.server.tsx); the
+        // development server injects Vite's inline HMR preamble, so it runs without one.
+        const cspNonce = opts.mode === "production" ? randomBytes(16).toString("base64") : undefined;
+        return { ctx, trpc: createCaller(ctx), cspNonce };
       },
     }),
   );

@@ -7,6 +7,8 @@ declare module "react-router" {
   interface AppLoadContext {
     ctx: Context;
     trpc: Caller;
+    /** Per-response nonce for the Content-Security-Policy (production only; see app/entry.server.tsx). */
+    cspNonce?: string;
   }
 }
 

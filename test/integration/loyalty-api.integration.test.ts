@@ -11,6 +11,8 @@ describe("loyalty API", () => {
   it("admin saves settings: audited, applied from the next event; invalid input changes nothing", async () => {
     const admin = await createStaff(db(), { role: "ADMIN" });
     const { caller } = await callerAs({ userId: admin.id });
+    // Start from the defaults whatever earlier files saved, so the audited "before" is known.
+    await db().setting.deleteMany({ where: { key: "loyalty.program" } });
     const bad = { ...DEFAULT_SETTINGS, tiers: [DEFAULT_SETTINGS.tiers[1], DEFAULT_SETTINGS.tiers[0]] };
     await expect(caller.loyalty.saveSettings({ settings: bad })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await db().setting.findUnique({ where: { key: "loyalty.program" } })).toBeNull();
