@@ -17,6 +17,7 @@ import { tierForSpend, toBaseMinor } from "../server/domain/loyalty/rules.ts";
 import { DEFAULT_SETTINGS as DEFAULT_LOYALTY } from "../server/domain/loyalty/settings.ts";
 import { HELP_ARTICLES, HELP_CATEGORIES, seedHelpCenter } from "./seed-help.ts";
 import { seedSupport } from "../server/domain/support/seed.ts";
+import { runScoring } from "../server/domain/analytics/scoring.ts";
 import {
   addMs,
   chineseName,
@@ -358,6 +359,11 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<{ created: bo
     `created ${stats.staff} staff, ${stats.customers} customers (${stats.logins} with logins), ${stats.orders} orders, ${stats.tickets} tickets, ` +
       `${stats.ledgerEntries} ledger entries, ${stats.touchpoints} touchpoints, ${stats.articles} help articles in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+  // Analytics as the nightly scoring job would have left them after a few weeks (four weekly
+  // snapshots, the newest as of yesterday), so the marketer's dashboards show the demo shop.
+  const today = Math.floor(now.getTime() / DAY);
+  for (const back of [85, 57, 29, 1]) await runScoring(db, { asOfDay: today - back, period: "week", store: true });
+  log("analytics: customer scores computed (4 weekly snapshots)");
   log(`sign in as ${Object.values(DEMO_EMAILS).join(", ")} with the demo password`);
   return { created: true };
 }
