@@ -17,6 +17,7 @@ export default [
   route("reset-password", "routes/auth/reset-password.tsx"),
   route("invite", "routes/auth/invite.tsx"),
   route("account", "routes/account/index.tsx"),
+  route("account/export", "routes/account/export.tsx"),
   // --- orders (customer) ---
   route("orders", "routes/orders/index.tsx"),
   route("orders/:number", "routes/orders/detail.tsx"),

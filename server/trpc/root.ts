@@ -11,6 +11,7 @@ import { helpRouter } from "./routers/help.ts";
 import { loyaltyRouter } from "./routers/loyalty.ts";
 import { analyticsRouter } from "./routers/analytics.ts";
 import { supportSettingsRouter } from "./routers/support-settings.ts";
+import { privacyRouter } from "./routers/privacy.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -24,6 +25,7 @@ export const appRouter = router({
   loyalty: loyaltyRouter,
   analytics: analyticsRouter,
   supportSettings: supportSettingsRouter,
+  privacy: privacyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -150,6 +150,21 @@ export default function Account({ loaderData }: Route.ComponentProps) {
           ))}
         </ul>
       </section>
+
+      {profile.customerId ? (
+        <section aria-labelledby="data-h" className="panel">
+          <h2 id="data-h">{t("account.yourData")}</h2>
+          <p>{t("account.yourDataIntro")}</p>
+          <p className="hint">{t("account.yourDataFormat")}</p>
+          <p>
+            {/* A plain <a> (not <Link>) to a resource route: a real download, with or without JavaScript. */}
+            <a href="/account/export" className="button" download>
+              {t("account.downloadData")}
+            </a>
+          </p>
+          <p className="hint">{t("account.erasureInfo")}</p>
+        </section>
+      ) : null}
     </section>
   );
 }

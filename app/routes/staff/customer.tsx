@@ -6,9 +6,10 @@ import { formatDate, formatMoney, hasKey, type T } from "#app/i18n/index.ts";
 import { isTrpcCode } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
-import { attempt } from "#app/lib/forms.server.ts";
+import { attempt, formValues, isFormFailure, tagged } from "#app/lib/forms.server.ts";
 import { FormError, type FormResult } from "#app/components/form.tsx";
 import { CustomerInsights } from "./customer-insights.tsx";
+import { CustomerPrivacy, ErasedNotice } from "./customer-privacy.tsx";
 
 const TIMELINE_PAGE = 50;
 
@@ -39,11 +40,12 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
     timeline = await context.trpc.staff.timeline({ customerId: customer.id, type, channel, take: TIMELINE_PAGE });
   }
 
-  const insights = await context.trpc.analytics.customerInsights({ customerId: customer.id });
+  const [insights, privacy] = await Promise.all([context.trpc.analytics.customerInsights({ customerId: customer.id }), context.trpc.privacy.status({ customerId: customer.id })]);
 
   return {
     customer,
     insights,
+    erasedAt: privacy.erasedAt,
     timeline,
     filters: { type: type ?? "", channel: channel ?? "", paged: Boolean(cursor) && !invalidCursor },
     invalidCursor,
@@ -51,11 +53,18 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
   };
 }
 
-/** Marketers send an NPS survey from here (agents don't see the button; the procedure refuses them). */
+/** Marketers send an NPS survey from here (agents don't see the button; the procedure refuses
+ *  them); admins erase the customer's personal data (intent "erase", ADMIN-only procedure). */
 export async function action({ context, request, params }: Route.ActionArgs) {
   requireStaff(context, request, "AGENT", "MARKETER");
   const form = await request.formData();
-  if (form.get("intent") !== "sendNps") return { ok: false, formError: "errors.invalid" };
+  const intent = form.get("intent");
+  if (intent === "erase") {
+    const values = formValues(form, "confirmEmail", "reason");
+    const r = await attempt(() => context.trpc.privacy.erase({ customerId: params.id, confirmEmail: values.confirmEmail.slice(0, 320), reason: values.reason.slice(0, 2000) }), values);
+    return isFormFailure(r) ? tagged(r, { intent }) : { ok: true, intent, erased: true };
+  }
+  if (intent !== "sendNps") return { ok: false, formError: "errors.invalid" };
   const r = await attempt(() => context.trpc.analytics.sendNpsSurvey({ customerId: params.id }));
   return "id" in r ? { ok: true, npsSent: true } : r;
 }
@@ -106,8 +115,8 @@ function timelineHref(customerId: string, filters: { type: string; channel: stri
 }
 
 export default function Customer({ loaderData }: Route.ComponentProps) {
-  const { customer: c, insights, timeline, filters, invalidCursor } = loaderData;
-  const result = useActionData<typeof action>() as (FormResult & { npsSent?: boolean }) | undefined;
+  const { customer: c, insights, timeline, filters, invalidCursor, erasedAt } = loaderData;
+  const result = useActionData<typeof action>() as (FormResult & { npsSent?: boolean; intent?: string; erased?: boolean }) | undefined;
   const t = useT();
   const locale = useLocale();
   const tz = useRoot().user?.timeZone ?? "UTC";
@@ -125,6 +134,7 @@ export default function Customer({ loaderData }: Route.ComponentProps) {
           {c.name ? <>{c.email} </> : null}
           <span className="badge">{t("staff.tierBadge", { tier: tierLabel(t, c.tier) })}</span>
         </p>
+        <ErasedNotice erasedAt={erasedAt} />
       </header>
 
       <div className="cards">
@@ -193,7 +203,7 @@ export default function Customer({ loaderData }: Route.ComponentProps) {
         </section>
       </div>
 
-      <FormError error={result?.formError} />
+      {result?.intent === "erase" ? null : <FormError error={result?.formError} />}
       <CustomerInsights insights={insights} npsSent={Boolean(result?.npsSent)} />
 
       <section aria-labelledby="c360-orders">
@@ -347,6 +357,8 @@ export default function Customer({ loaderData }: Route.ComponentProps) {
           </nav>
         ) : null}
       </section>
+
+      <CustomerPrivacy email={c.email} erasedAt={erasedAt} result={result} />
     </article>
   );
 }
