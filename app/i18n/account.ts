@@ -40,6 +40,7 @@ export const en = {
   yourDataIntro: "Download a copy of everything we hold about you: your profile and marketing choices, where you're signed in, your orders with their shipments, refunds and returns, your support requests and the messages in them (file names only, not the files), your ratings and survey answers, your points history, rewards and referrals, and the record of your contacts with us.",
   yourDataFormat: "The file is in JSON, a plain-text format other services can read. It never contains your password.",
   downloadData: "Download my data",
+  downloadNeedsVerification: "Confirm your email address to download your data.",
   erasureInfo: "To have your personal data erased, contact support. Your orders and points history are kept, without your name or contact details, so that our accounts stay correct.",
 } as const;
 
@@ -85,5 +86,6 @@ export const zh: Record<keyof typeof en, string> = {
   yourDataIntro: "下载我们保存的关于你的全部数据副本：个人资料和营销偏好、登录设备、订单及其发货、退款和退货记录、客服请求及其中的消息（仅含文件名，不含文件本身）、你的评分和问卷回答、积分记录、奖励和推荐，以及你与我们的联系记录。",
   yourDataFormat: "文件为 JSON 格式，这是一种其他服务也能读取的纯文本格式。文件中绝不包含你的密码。",
   downloadData: "下载我的数据",
+  downloadNeedsVerification: "请先确认你的邮箱地址，然后再下载你的数据。",
   erasureInfo: "如需删除你的个人数据，请联系客服。为保证账目准确，订单和积分记录会保留，但不再包含你的姓名和联系方式。",
 };

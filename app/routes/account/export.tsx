@@ -3,6 +3,7 @@
 import type { Route } from "./+types/export";
 import { requireCustomer } from "#app/lib/guards.server.ts";
 import { isTrpcCode } from "#app/lib/forms.server.ts";
+import { translator } from "#app/i18n/index.ts";
 
 export async function loader({ context, request }: Route.LoaderArgs) {
   requireCustomer(context, request);
@@ -20,7 +21,7 @@ export async function loader({ context, request }: Route.LoaderArgs) {
     });
   } catch (e) {
     // A login whose customer claim awaits email confirmation has nothing to export yet.
-    if (isTrpcCode(e, "FORBIDDEN")) throw new Response("Confirm your email address to download your data.", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    if (isTrpcCode(e, "FORBIDDEN")) throw new Response(translator(context.ctx.locale)("account.downloadNeedsVerification"), { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     throw e;
   }
 }
