@@ -88,6 +88,31 @@ describe("sign-up", () => {
   });
 });
 
+describe("email confirmation with a referral code", () => {
+  it("attaches the code a referral link left; a code that does not apply still confirms the email and says why", async () => {
+    const referrer = await createCustomer(db(), { login: true });
+    const code = `REF${process.pid}${++n}`.slice(0, 20);
+    await db().customer.update({ where: { id: referrer.id }, data: { referralCode: code } });
+
+    const friend = email("friend");
+    await (await callerAs()).caller.auth.signUp({ email: friend, password: strong, name: "Fay Friend", locale: "en" });
+    const r = await (await callerAs()).caller.auth.verifyEmail({ token: await mailedToken(friend, "verify-email"), referralCode: code.toLowerCase() });
+    expect(r.referral).toEqual({ applied: true, code: code.toLowerCase() });
+    const joined = await db().customer.findUniqueOrThrow({ where: { email: friend }, include: { referredBy: true } });
+    expect(joined.referredBy).toMatchObject({ referrerId: referrer.id, code });
+
+    // The referrer's own code on their own confirmation: refused with the reason, email confirmed anyway.
+    const self = email("self");
+    await (await callerAs()).caller.auth.signUp({ email: self, password: strong, name: "Sam Self", locale: "en" });
+    const selfCustomer = await db().customer.findUniqueOrThrow({ where: { email: self } });
+    await db().customer.update({ where: { id: selfCustomer.id }, data: { referralCode: `${code.slice(0, 17)}S` } });
+    const s = await (await callerAs()).caller.auth.verifyEmail({ token: await mailedToken(self, "verify-email"), referralCode: `${code.slice(0, 17)}S` });
+    expect(s.referral).toEqual({ applied: false, code: `${code.slice(0, 17)}S`, reason: "rewards.errReferralSelf" });
+    expect((await db().user.findUniqueOrThrow({ where: { email: self } })).emailVerifiedAt).not.toBeNull();
+    expect(await db().referral.count({ where: { referredCustomerId: selfCustomer.id } })).toBe(0);
+  });
+});
+
 describe("sign-in", () => {
   it("signs in with the right password and records it; refuses a wrong one with a clear message", async () => {
     const c = await createCustomer(db(), { login: true });

@@ -8,6 +8,7 @@ import { createSession, SESSION_COOKIE } from "../../server/domain/auth/sessions
 import { postEntry } from "../../server/domain/loyalty/ledger.ts";
 import { createCustomer, createStaff } from "../factories/index.ts";
 import { startTestApp } from "../setup/app.ts";
+import { callerAs } from "../setup/harness.ts";
 
 let app: Rapport;
 
@@ -54,6 +55,28 @@ describe("loyalty pages", () => {
     const res = await fetch(`${app.url}/rewards`, { redirect: "manual" });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toContain("/login");
+  });
+
+  it("a referral link's code is remembered in a cookie and attached when the new customer confirms the email (no JavaScript)", async () => {
+    const referrer = await createCustomer(db(), {});
+    const code = `LINK${process.pid}`.slice(0, 20);
+    await db().customer.update({ where: { id: referrer.id }, data: { referralCode: code } });
+    const join = await fetch(`${app.url}/rewards/join?ref=${code.toLowerCase()}`, { redirect: "manual" });
+    expect(join.status).toBe(200);
+    const refCookie = (join.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect(refCookie).toBe(`rapport_ref=${code}`);
+
+    const email = `joiner-${process.pid}@example.test`;
+    await (await callerAs()).caller.auth.signUp({ email, password: "a sturdy passphrase", name: "Jo Joiner", locale: "en" });
+    const mail = await db().mailOutbox.findFirstOrThrow({ where: { to: email, template: "verify-email" } });
+    const token = new URL((mail.props as { url: string }).url).searchParams.get("token")!;
+    const { body, ...h } = form({ token });
+    const res = await fetch(`${app.url}/verify-email?token=${token}`, { method: "POST", headers: { cookie: refCookie, ...h }, body });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain(`Your friend&#x27;s referral code ${code} is applied`);
+    expect(res.headers.get("set-cookie")).toContain("rapport_ref=; Path=/; Max-Age=0");
+    const joined = await db().customer.findUniqueOrThrow({ where: { email }, include: { referredBy: true } });
+    expect(joined.referredBy).toMatchObject({ referrerId: referrer.id, code });
   });
 
   it("an agent adjusts points on the staff ledger; a missing reason is refused on the field", async () => {

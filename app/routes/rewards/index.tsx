@@ -8,20 +8,11 @@ import { formatDate, formatMoney, translator, type Locale, type T } from "#app/i
 import { attempt } from "#app/lib/forms.server.ts";
 import { requireCustomer } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
+import { referralCodeFrom } from "#app/lib/referral-cookie.server.ts";
 import { LedgerHead, ledgerTypeLabel, signedPoints } from "./components.tsx";
-
-export const REFERRAL_COOKIE = "rapport_ref";
 
 export function meta({ data }: Route.MetaArgs) {
   return [{ title: `${data?.title ?? "Rewards"} · Rapport` }];
-}
-
-function cookieValue(header: string | null, name: string) {
-  for (const part of (header ?? "").split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("=")).replace(/[^A-Za-z0-9]/g, "").slice(0, 20);
-  }
-  return "";
 }
 
 export async function loader({ context, request }: Route.LoaderArgs) {
@@ -30,7 +21,7 @@ export async function loader({ context, request }: Route.LoaderArgs) {
   return {
     overview,
     appUrl: context.ctx.env.APP_URL,
-    referralPrefill: cookieValue(request.headers.get("cookie"), REFERRAL_COOKIE),
+    referralPrefill: referralCodeFrom(request),
     requestId: crypto.randomUUID().replaceAll("-", ""),
     title: translator(context.ctx.locale)("rewards.title"),
   };

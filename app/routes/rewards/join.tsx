@@ -1,18 +1,20 @@
-// /rewards/join?ref=CODE — the referral link: remembers the code in a cookie (30 days) so the
-// rewards page can prefill it after sign-up, and explains what to do. No state changes.
+// /rewards/join?ref=CODE — the referral link: remembers the code in a cookie (30 days) so that
+// confirming the email after sign-up attaches it (and /rewards prefills it), and explains what to
+// do. No state changes.
 import { data, Link } from "react-router";
 import type { Route } from "./+types/join";
 import { translator } from "#app/i18n/index.ts";
 import { useRoot, useT } from "#app/lib/i18n.ts";
+import { cleanReferralCode, setReferralCookie } from "#app/lib/referral-cookie.server.ts";
 
 export function meta({ data }: Route.MetaArgs) {
   return [{ title: `${data?.title ?? "Rewards"} · Rapport` }];
 }
 
 export function loader({ context, request }: Route.LoaderArgs) {
-  const code = (new URL(request.url).searchParams.get("ref") ?? "").toUpperCase().replace(/[^A-Z0-9]/g, "").slice(0, 20);
+  const code = cleanReferralCode(new URL(request.url).searchParams.get("ref") ?? "");
   const headers = new Headers();
-  if (code) headers.append("Set-Cookie", `rapport_ref=${code}; Path=/; Max-Age=${30 * 86400}; SameSite=Lax; HttpOnly`);
+  if (code) headers.append("Set-Cookie", setReferralCookie(code));
   return data({ code, title: translator(context.ctx.locale)("rewards.joinTitle") }, { headers });
 }
 

@@ -6,6 +6,7 @@ import { audit } from "../audit/audit.ts";
 import { AppError } from "../errors.ts";
 import { fromDbLocale, toDbLocale, type Locale } from "../locale.ts";
 import { recordTouchpoint } from "../touchpoints/record.ts";
+import { attachReferral } from "../loyalty/referrals.ts";
 import { enqueueMail } from "../../mail/outbox.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { hit, peek, reset, tooMany } from "./rate-limit.ts";
@@ -175,14 +176,30 @@ export async function signInWithMagicLink(deps: AuthDeps, input: { token: string
   });
 }
 
-export async function verifyEmail(deps: AuthDeps, input: { token: string }) {
-  return deps.db.$transaction(async (tx) => {
+/**
+ * Confirms the email (and claims the customer record with that address). With `referralCode` —
+ * the code a referral link (/rewards/join?ref=…) left in this browser — the customer is then
+ * attached to the referrer, in its own transaction: a code that does not apply (own code, already
+ * referred, not a new customer…) never undoes the confirmation; `referral` says what happened.
+ */
+export async function verifyEmail(deps: AuthDeps, input: { token: string; referralCode?: string }) {
+  const verified = await deps.db.$transaction(async (tx) => {
     const row = await consumeToken(tx, input.token, "VERIFY_EMAIL");
-    const user = await tx.user.update({ where: { id: row.userId }, data: { emailVerifiedAt: new Date() } });
-    const customer = await claimCustomer(tx, user);
+    const user = await tx.user.update({ where: { id: row.userId }, data: { emailVerifiedAt: new Date() }, include: { customer: { select: { id: true } } } });
+    const customer = (await claimCustomer(tx, user)) ?? user.customer;
     await recordTouchpoint(tx, { customerId: customer?.id ?? null, type: "account.email_verified", channel: "email", actorUserId: user.id });
-    return { userId: user.id };
+    return { userId: user.id, customerId: customer?.id ?? null };
   });
+  const code = input.referralCode?.trim();
+  if (!code || !verified.customerId) return { userId: verified.userId, referral: null };
+  try {
+    await attachReferral(deps.db, verified.customerId, code);
+    return { userId: verified.userId, referral: { applied: true as const, code } };
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    const reason = e.fieldErrors?.code;
+    return { userId: verified.userId, referral: { applied: false as const, code, reason: typeof reason === "string" ? reason : "rewards.errReferralCode" } };
+  }
 }
 
 export async function resendVerification(deps: AuthDeps, userId: string) {

@@ -42,6 +42,8 @@ export const signUpInput = z.object({
 export const signInInput = z.object({ email: emailSchema, password: z.string().min(1, "errors.passwordRequired").max(200) });
 export const emailOnlyInput = z.object({ email: emailSchema });
 export const tokenInput = z.object({ token: z.string().min(10, "errors.tokenInvalid").max(200, "errors.tokenInvalid") });
+/** Email confirmation; `referralCode` is the code a referral link left in the browser (optional). */
+export const verifyEmailInput = tokenInput.extend({ referralCode: z.string().max(40).optional() });
 export const resetPasswordInput = z.object({ token: z.string().min(10, "errors.tokenInvalid").max(200), password: passwordSchema });
 export const acceptInviteInput = z.object({ token: z.string().min(10, "errors.tokenInvalid").max(200), name: nameSchema, password: passwordSchema });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import * as accounts from "../../domain/auth/accounts.ts";
-import { acceptInviteInput, emailOnlyInput, resetPasswordInput, signInInput, signUpInput, tokenInput } from "../../domain/auth/schemas.ts";
+import { acceptInviteInput, emailOnlyInput, resetPasswordInput, signInInput, signUpInput, tokenInput, verifyEmailInput } from "../../domain/auth/schemas.ts";
 import { clearSessionCookie, sessionCookie } from "../../domain/auth/sessions.ts";
 import { hashToken } from "../../domain/auth/tokens.ts";
 import type { Context } from "../context.ts";
@@ -42,7 +42,7 @@ export const authRouter = router({
     return { userId: r.userId, staffRole: r.staffRole };
   }),
 
-  verifyEmail: publicProcedure.input(tokenInput).mutation(({ ctx, input }) => accounts.verifyEmail(authDeps(ctx), input)),
+  verifyEmail: publicProcedure.input(verifyEmailInput).mutation(({ ctx, input }) => accounts.verifyEmail(authDeps(ctx), input)),
 
   resendVerification: authedProcedure.mutation(({ ctx }) => accounts.resendVerification(authDeps(ctx), ctx.user.id)),
 
