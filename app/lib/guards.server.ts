@@ -28,5 +28,5 @@ export function requireStaff(context: AppLoadContext, request: Request, ...roles
 }
 
 export function staffHome(role: StaffRoleName) {
-  return role === "MARKETER" ? "/marketing/segments" : role === "ADMIN" ? "/admin/staff" : "/staff/inbox";
+  return role === "MARKETER" ? "/marketing/analytics" : role === "ADMIN" ? "/admin/staff" : "/staff/inbox";
 }
