@@ -1,6 +1,7 @@
 // The demo data `npm start` seeds on first run, on a database of its own (fresh migrations): the
 // four demo logins with the demo password and their roles, a customer with a history, the help
-// center in both languages, analytics scores for the dashboards — and a second run changes nothing.
+// center in both languages, a rewards catalog, analytics scores for the dashboards — and a second
+// run changes nothing.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDb, db, disconnectDb } from "../../server/db/client.ts";
@@ -77,6 +78,8 @@ describe("demo data", () => {
     expect(c.customers).toBeGreaterThanOrEqual(45);
     expect(c.scores).toBeGreaterThan(0);
     expect(await db().analyticsRun.count()).toBe(4);
+    const kinds = new Set((await db().reward.findMany({ where: { active: true }, select: { kind: true } })).map((r) => r.kind));
+    expect([...kinds].sort()).toEqual(["FIXED_AMOUNT", "FREE_SHIPPING", "GIFT_ITEM", "PERCENTAGE"]);
 
     expect(await seedDemo(db(), { demoPassword: "rapport-demo" })).toEqual({ created: false });
     expect(await counts()).toEqual(c);
