@@ -377,7 +377,7 @@ async function seedRewards(tx: DbClient) {
     data: [
       { kind: "FIXED_AMOUNT", nameEn: "$5 off your next order", nameZh: "下单立减 5 美元", descriptionEn: "A single-use code worth $5 on any order.", descriptionZh: "单次使用的优惠码，任意订单立减 5 美元。", pointsCost: 250, amountMinor: 500, currency: "USD" },
       { kind: "FIXED_AMOUNT", nameEn: "$10 off your next order", nameZh: "下单立减 10 美元", descriptionEn: "A single-use code worth $10 on any order.", descriptionZh: "单次使用的优惠码，任意订单立减 10 美元。", pointsCost: 500, amountMinor: 1000, currency: "USD" },
-      { kind: "FREE_SHIPPING", nameEn: "Free standard shipping", nameZh: "标准配送免运费", descriptionEn: "Shipping on us for one order.", descriptionZh: "一笔订单免运费。", pointsCost: 300, perCustomerLimit: 3 },
+      { kind: "FREE_SHIPPING", nameEn: "Free standard shipping", nameZh: "标准配送免运费", descriptionEn: "Shipping on us for one order.", descriptionZh: "一笔订单免运费。", pointsCost: 200, perCustomerLimit: 3 },
       { kind: "PERCENTAGE", nameEn: "15% off one order", nameZh: "单笔订单 85 折", descriptionEn: "For Gold and Platinum members.", descriptionZh: "黄金和铂金会员专享。", pointsCost: 800, percentOff: 15, eligibleTiers: ["GOLD", "PLATINUM"] },
       { kind: "GIFT_ITEM", nameEn: "Oolong tasting set (gift)", nameZh: "乌龙茶品鉴套装（赠品）", descriptionEn: "Three 20 g samples added to your next order, while stocks last.", descriptionZh: "下一笔订单附赠三款各 20 克的茶样，送完即止。", pointsCost: 1200, giftSku: "GIFT-OOLONG-SET", stock: 25, perCustomerLimit: 1 },
     ],
