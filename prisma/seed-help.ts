@@ -72,7 +72,7 @@ If the tracking has not changed for more than 5 business days, or the carrier sa
     zh: {
       title: "查询订单物流",
       summary: "在哪里查看订单状态、承运商和快递单号。",
-      body: `每个订单都有单独的详情页，并显示状态时间线：**已下单 → 已付款 → 已发货 → 已送达**。登录后打开**我的订单**，点击订单号即可查看（订单号形如 \`R-100123\`，也会出现在订单确认邮件中）。
+      body: `每个订单都有单独的详情页，并显示状态时间线：**已下单 → 已付款 → 已发货 → 已送达**。登录后打开**订单**，点击订单号即可查看（订单号形如 \`R-100123\`，也会出现在订单确认邮件中）。
 
 ## 什么时候发货？
 
@@ -132,8 +132,8 @@ If you had already paid, the full amount goes back to your original payment meth
 ## Start a return
 
 1. Open **Orders** and select the order.
-2. Choose **Get help with this order** and tell us which items you want to return and why.
-3. We reply with a prepaid return label (for damaged or wrong items) or the return address.
+2. Under **Request a return**, choose the items and quantities, pick a reason and select **Send return request**.
+3. We email you when the return is approved, with a prepaid return label (for damaged or wrong items) or the return address. The order page shows the status of your return.
 
 ## When do I get my refund?
 
@@ -150,9 +150,9 @@ Points from an order stay *pending* during the 30-day return window. If you retu
 
 ## 如何申请退货
 
-1. 打开**我的订单**，选择相应订单。
-2. 点击**获取此订单的帮助**，说明需要退回的商品和退货原因。
-3. 客服会回复退货地址；如果商品破损或发错货，我们会提供预付运费的退货面单。
+1. 打开**订单**，选择相应订单。
+2. 在**申请退货**部分选择要退回的商品和数量、退货原因，然后点击**提交退货申请**。
+3. 退货申请批准后我们会发邮件通知您，并提供退货地址；如果商品破损或发错货，我们会提供预付运费的退货面单。订单页面会显示退货的处理状态。
 
 ## 退款多久到账？
 
@@ -215,7 +215,7 @@ Points appear once the order is paid. If an order was cancelled or refunded, its
     en: {
       title: "Redeeming points for rewards",
       summary: "Turn available points into a discount code for your next order.",
-      body: `Open **Points → Rewards** to see what you can get with your available points. When you redeem a reward, the points are deducted right away and you receive a **single-use discount code**.
+      body: `Open **Rewards** to see what you can get with your available points. When you redeem a reward, the points are deducted right away and you receive a **single-use discount code**.
 
 ## Using your code
 
@@ -230,7 +230,7 @@ Enter the code at checkout. Each code works once, for one order, and is shown on
     zh: {
       title: "使用积分兑换奖励",
       summary: "用可用积分兑换下次购物可用的优惠码。",
-      body: `打开**积分 → 奖励**，即可查看当前可用积分能兑换的奖励。兑换后积分会立即扣除，您将获得一个**一次性优惠码**。
+      body: `打开**会员奖励**，即可查看当前可用积分能兑换的奖励。兑换后积分会立即扣除，您将获得一个**一次性优惠码**。
 
 ## 如何使用优惠码
 
@@ -331,36 +331,36 @@ You can also choose **Email me a sign-in link** on the sign-in page: we send a o
     en: {
       title: "Exporting or deleting your personal data",
       summary: "Download everything we store about you, or ask us to erase it.",
-      body: `You are in control of your personal data. Go to **Account → Privacy** to manage it.
+      body: `You are in control of your personal data. Go to **Account** to manage it.
 
 ## Download your data
 
-Select **Export my data** to download a file with everything we hold about you: your profile, orders, support tickets and messages, points history, marketing consent and the record of our contacts with you. The file is machine-readable (JSON), so you can take it to another service.
+Under **Your data**, select **Download my data** to get a file with everything we hold about you: your profile, orders, support requests and their messages, points history, rewards, marketing consent and the record of our contacts with you. The file is machine-readable (JSON), so you can take it to another service.
 
 ## Marketing consent
 
-On the same page you can turn marketing emails on or off at any time. Every marketing email also has a one-click **Unsubscribe** link. Service emails about your orders and tickets are always sent.
+In **Marketing preferences** on the same page you can turn marketing by email, SMS and push notifications on or off at any time. Service emails about your orders and requests are always sent.
 
-## Delete your account
+## Delete your personal data
 
-Select **Delete my account** to erase your personal data. Your name, email address and contact details are removed; we keep anonymous order records only where the law requires them for accounting. Your remaining points are forfeited, and this cannot be undone.`,
+Open a support request (**Support** → **New request**) and ask us to erase your personal data. Once we have checked the request comes from you, an administrator erases it: your name, email address, birthday and what you wrote to us are removed, and you can no longer sign in. We keep your orders and points history without anything that identifies you, because our accounts must add up. This cannot be undone.`,
     },
     zh: {
       title: "导出或删除个人数据",
       summary: "下载我们保存的所有个人数据，或申请删除。",
-      body: `您可以自主管理自己的个人数据。请前往**账户 → 隐私**进行设置。
+      body: `您可以自主管理自己的个人数据。请前往**账户**页面进行设置。
 
 ## 导出个人数据
 
-点击**导出我的数据**，即可下载我们保存的关于您的全部信息：个人资料、订单、工单及消息、积分记录、营销授权以及我们与您的联系记录。文件为机器可读的 JSON 格式，方便您迁移到其他服务。
+在**你的数据**部分点击**下载我的数据**，即可下载我们保存的关于您的全部信息：个人资料、订单、客服请求及其中的消息、积分记录、奖励、营销授权以及我们与您的联系记录。文件为机器可读的 JSON 格式，方便您迁移到其他服务。
 
 ## 营销授权
 
-在同一页面，您可以随时开启或关闭营销邮件。每封营销邮件中也都有一键**退订**链接。与订单和工单相关的服务通知邮件不受影响，会照常发送。
+在同一页面的**营销偏好**部分，您可以随时开启或关闭邮件、短信和推送通知形式的营销信息。与订单和客服请求相关的服务通知邮件不受影响，会照常发送。
 
-## 注销账户
+## 删除个人数据
 
-点击**删除我的账户**即可清除您的个人数据。姓名、邮箱和联系方式都会被删除；根据法律对财务记录的要求，我们仅保留匿名化的订单记录。账户中剩余的积分将作废，且此操作无法撤销。`,
+请提交客服请求（**客服支持** → **新建请求**），申请删除您的个人数据。我们确认请求确由您本人提出后，由管理员执行删除：您的姓名、邮箱地址、生日以及您写给我们的内容都会被清除，您将无法再登录。为保证账目准确，我们会保留不含任何可识别您身份信息的订单和积分记录。此操作无法撤销。`,
     },
   },
 ];
@@ -630,7 +630,7 @@ Open a ticket and attach a screenshot of your bank statement (hide all but the l
 
 ## 如何核对
 
-打开**我的订单**：如果只有一个订单，说明您只付了一次款。如果确实有两个相同商品的订单，请打开其中一个并点击**获取此订单的帮助**，我们会取消重复订单并全额退款。
+打开**订单**：如果只有一个订单，说明您只付了一次款。如果确实有两个相同商品的订单，请打开其中一个并点击**获取此订单的帮助**，我们会取消重复订单并全额退款。
 
 ## 7 天后仍未解除？
 
@@ -923,7 +923,7 @@ Sign out the session, then change your password (see *Resetting your password*):
 
 ## Change your choices
 
-Open **Account** → **Marketing consent** and tick or untick **Email**, **SMS** and **Push**. The change applies immediately; every marketing email also has an unsubscribe link.
+Open **Account** → **Marketing preferences** and tick or untick **Email**, **SMS** and **Push**. The change applies immediately.
 
 ## Messages you always get
 
@@ -936,7 +936,7 @@ Service messages are not marketing and are always sent: order confirmations, shi
 
 ## 修改偏好
 
-打开**账户** → **营销订阅**，勾选或取消**邮件**、**短信**和**推送**。修改立即生效；每封营销邮件中也都有退订链接。
+打开**账户** → **营销偏好**，勾选或取消**邮件**、**短信**和**推送**。修改立即生效。
 
 ## 始终会收到的消息
 

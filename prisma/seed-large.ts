@@ -108,7 +108,7 @@ const EN_LAST = ["Bennett", "Garcia", "Nguyen", "Okafor", "Müller", "Rossi", "S
 const ZH_FAMILY = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "林", "何"];
 const ZH_GIVEN = ["芳", "娜", "伟", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "杰", "晓明", "婷婷", "思远", "雨桐", "子涵", "浩然", "欣怡", "俊杰"];
 const PRODUCTS = ["Ceramic mug", "Pour-over coffee set", "Ethiopia beans, 250 g", "Colombia beans, 1 kg", "Oolong tea, 100 g", "Gooseneck kettle", "Hand grinder", "Canvas tote bag", "Paper filters (100)", "Digital brew scale", "Travel cup", "Gift card"];
-const PATHS = ["/", "/orders", "/points", "/points/rewards", "/help", "/help/track-your-order", "/help/returns-and-refunds", "/help/earning-points", "/account", "/account/privacy"];
+const PATHS = ["/", "/orders", "/rewards", "/support", "/help", "/help/track-your-order", "/help/returns-and-refunds", "/help/earning-points", "/account", "/support/new"];
 const TZ = { USD: ["America/New_York", "America/Chicago", "America/Los_Angeles"], EUR: ["Europe/Berlin", "Europe/Paris", "Europe/Madrid"], CNY: ["Asia/Shanghai"] };
 
 const sqlArray = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(",")}]::text[]`;

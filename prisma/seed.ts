@@ -682,7 +682,7 @@ async function writeLedger(tx: DbClient, customerId: string, orders: OrderWithDe
   return plan.entries.length;
 }
 
-const PAGE_PATHS = ["/", "/orders", "/points", "/points/rewards", "/help", "/account", "/account/privacy", ...HELP_ARTICLES.map((a) => `/help/${a.slug}`)];
+const PAGE_PATHS = ["/", "/orders", "/rewards", "/support", "/support/new", "/help", "/account", ...HELP_ARTICLES.map((a) => `/help/${a.slug}`)];
 
 async function writeTouchpoints(
   tx: DbClient,

@@ -257,7 +257,7 @@ export const zh: Record<keyof typeof en, string> = {
   receipt: "收据",
   printableReceipt: "可打印收据",
   stripeReceipt: "Stripe 付款收据",
-  getHelp: "就此订单寻求帮助",
+  getHelp: "获取此订单的帮助",
   getHelpHint: "对这笔订单有疑问？客服会连同订单一起看到你的留言。",
 
   event_placed: "已下单",
