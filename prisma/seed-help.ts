@@ -293,7 +293,7 @@ We recalculate tiers every day. You move up as soon as your 12-month spend passe
     en: {
       title: "Resetting your password",
       summary: "Forgot your password? Get a reset link by email, or sign in with a magic link.",
-      body: `1. On the **Sign in** page, select **Forgot password?**
+      body: `1. On the **Sign in** page, select **Forgot your password?**
 2. Enter the email address of your account and submit.
 3. Open the email from us and select the link. It works once and expires after a short time.
 4. Choose a new password (at least 10 characters). You are then signed in, and every other session is signed out for your safety.
