@@ -79,6 +79,8 @@ export interface OrderOverrides {
   returnRequested?: boolean;
   carrier?: string;
   trackingNumber?: string;
+  /** A shipped order gets its Shipment (carrier, tracking, carrier events) unless this is false. */
+  shipment?: boolean;
   source?: string;
   stripeCheckoutSessionId?: string | null;
   stripePaymentIntentId?: string | null;
@@ -164,7 +166,7 @@ export function randomItems(currency: string, rng: FactoryContext["rng"]): Order
 }
 
 /**
- * An order with items and timeline events. Totals: subtotal = Σ quantity × unit price,
+ * An order with items, timeline events and, once shipped, its shipment with carrier events. Totals: subtotal = Σ quantity × unit price,
  * total = subtotal + shipping + tax − discount. Default: DELIVERED, USD, 1–4 catalog items.
  */
 export async function createOrder(db: DbClient, overrides: OrderOverrides = {}, ctx: FactoryContext = factoryContext()): Promise<OrderWithDetails> {
@@ -227,6 +229,29 @@ export async function createOrder(db: DbClient, overrides: OrderOverrides = {}, 
         updatedAt: lastStep,
         items: { create: items.map((i) => ({ sku: i.sku ?? null, name: i.name, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor })) },
         events: { create: events },
+        ...(tl.shippedAt && overrides.shipment !== false
+          ? {
+              shipments: {
+                create: [
+                  {
+                    carrier,
+                    trackingNumber,
+                    trackingUrl: `${carrierInfo.url}${trackingNumber}`,
+                    status: tl.deliveredAt ? ("DELIVERED" as const) : ("IN_TRANSIT" as const),
+                    shippedAt: tl.shippedAt,
+                    deliveredAt: tl.deliveredAt,
+                    createdAt: tl.shippedAt,
+                    events: {
+                      create: [
+                        { status: "IN_TRANSIT" as const, description: "Picked up by the carrier", occurredAt: tl.shippedAt },
+                        ...(tl.deliveredAt ? [{ status: "DELIVERED" as const, description: "Delivered", occurredAt: tl.deliveredAt }] : []),
+                      ],
+                    },
+                  },
+                ],
+              },
+            }
+          : {}),
       },
       include: { items: true, events: { orderBy: { occurredAt: "asc" } } },
     });
