@@ -11,6 +11,7 @@ import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
 import { filesFrom } from "../support/files.server.ts";
 import { or404, ticketNumber } from "../support/tickets.server.ts";
 import { FieldErrorLine, ThreadMessage } from "../support/ui.tsx";
+import { statusLabel } from "../orders/format.ts";
 
 const STATUSES = ["NEW", "OPEN", "PENDING", "SOLVED", "CLOSED"] as const;
 const PRIORITIES = ["URGENT", "HIGH", "NORMAL", "LOW"] as const;
@@ -314,7 +315,7 @@ export default function AgentTicket({ loaderData }: Route.ComponentProps) {
               <ul className="plain-list">
                 {customer.orders.slice(0, 5).map((o) => (
                   <li key={o.id}>
-                    {o.number} · {o.status} · {formatMoney(locale, o.totalMinor, o.currency)} · <small>{formatDate(locale, o.placedAt, tz)}</small>
+                    <Link to={`/staff/orders/${encodeURIComponent(o.number)}`}>{o.number}</Link> · {statusLabel(t, o.status)} · {formatMoney(locale, o.totalMinor, o.currency)} · <small>{formatDate(locale, o.placedAt, tz)}</small>
                   </li>
                 ))}
               </ul>
