@@ -74,7 +74,7 @@ interface TicketTemplate {
 
 const TICKET_TEMPLATES: TicketTemplate[] = [
   {
-    category: "orders",
+    category: "order",
     orderStatuses: ["SHIPPED", "PAID"],
     ticketStatuses: ["NEW", "OPEN", "PENDING"],
     priority: "NORMAL",
@@ -133,7 +133,7 @@ const TICKET_TEMPLATES: TicketTemplate[] = [
     },
   },
   {
-    category: "orders",
+    category: "order",
     orderStatuses: ["DELIVERED"],
     priority: "HIGH",
     goodwill: 100,
@@ -153,7 +153,7 @@ const TICKET_TEMPLATES: TicketTemplate[] = [
     },
   },
   {
-    category: "orders",
+    category: "order",
     orderStatuses: ["PLACED", "PAID"],
     ticketStatuses: ["NEW", "OPEN", "PENDING"],
     priority: "URGENT",
@@ -173,7 +173,7 @@ const TICKET_TEMPLATES: TicketTemplate[] = [
     },
   },
   {
-    category: "points",
+    category: "rewards",
     orderStatuses: ["DELIVERED", "SHIPPED"],
     priority: "LOW",
     en: {
@@ -211,7 +211,7 @@ const TICKET_TEMPLATES: TicketTemplate[] = [
     },
   },
   {
-    category: "privacy",
+    category: "account",
     orderStatuses: [],
     priority: "LOW",
     en: {
@@ -230,7 +230,7 @@ const TICKET_TEMPLATES: TicketTemplate[] = [
     },
   },
   {
-    category: "tiers",
+    category: "rewards",
     orderStatuses: [],
     priority: "LOW",
     en: {
@@ -432,7 +432,7 @@ async function seedDemoCustomer(tx: DbClient, ctx: FactoryContext, staff: Agents
       order: shipped,
       status: "OPEN",
       priority: "NORMAL",
-      category: "orders",
+      category: "order",
       assignee: staff.ada,
       createdAt: ago(1, 20),
       subject: `Where is my order ${shipped!.number}?`,

@@ -74,11 +74,13 @@ export default function Home({ loaderData }: Route.ComponentProps) {
       </ul>
       {summary.lastOrder ? (
         <p>
-          {t("account.lastOrder", {
-            number: summary.lastOrder.number,
-            status: t(`account.status${summary.lastOrder.status}`),
-            date: formatDate(locale, summary.lastOrder.placedAt, loaderData.timeZone),
-          })}
+          <Link to={`/orders/${encodeURIComponent(summary.lastOrder.number)}`}>
+            {t("account.lastOrder", {
+              number: summary.lastOrder.number,
+              status: t(`account.status${summary.lastOrder.status}`),
+              date: formatDate(locale, summary.lastOrder.placedAt, loaderData.timeZone),
+            })}
+          </Link>
         </p>
       ) : null}
     </section>

@@ -43,6 +43,7 @@ describe("customer order journey (browser)", () => {
       ],
       shippingMinor: 599,
       taxMinor: 434,
+      shipment: false,
     });
     await db().shipment.create({ data: { orderId: order.id, carrier: "UPS", trackingNumber: "1ZJOURNEY", trackingUrl: "https://www.ups.com/track?tracknum=1ZJOURNEY", status: "DELIVERED" } });
     const other = await createOrder(db(), { customerId: customer.id, status: "SHIPPED" });

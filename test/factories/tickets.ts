@@ -110,7 +110,7 @@ export async function createTicket(db: DbClient, overrides: TicketOverrides = {}
         customerId,
         orderId: overrides.order?.id ?? null,
         subject,
-        category: overrides.category ?? (overrides.order ? "orders" : "general"),
+        category: overrides.category ?? (overrides.order ? "order" : "general"),
         status,
         priority,
         assigneeId,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDb, db, disconnectDb } from "../../server/db/client.ts";
 import { migrate } from "../../server/db/migrate.ts";
 import { verifyPassword } from "../../server/domain/auth/password.ts";
+import { CATEGORIES } from "../../server/domain/support/tickets.ts";
 import { DEMO_EMAILS, seedDemo } from "../../prisma/seed.ts";
 
 const server = process.env.RAPPORT_TEST_SERVER_URL!;
@@ -78,6 +79,9 @@ describe("demo data", () => {
     expect(c.customers).toBeGreaterThanOrEqual(45);
     expect(c.scores).toBeGreaterThan(0);
     expect(await db().analyticsRun.count()).toBe(4);
+    // Every seeded ticket has a category the forms and labels know.
+    const categories = new Set((await db().ticket.findMany({ select: { category: true } })).map((t) => t.category));
+    expect([...categories].filter((c) => !(CATEGORIES as readonly string[]).includes(c))).toEqual([]);
     const kinds = new Set((await db().reward.findMany({ where: { active: true }, select: { kind: true } })).map((r) => r.kind));
     expect([...kinds].sort()).toEqual(["FIXED_AMOUNT", "FREE_SHIPPING", "GIFT_ITEM", "PERCENTAGE"]);
 

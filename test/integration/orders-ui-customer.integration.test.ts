@@ -91,6 +91,7 @@ describe("orders.detail", () => {
       currency: "EUR",
       stripeCheckoutSessionId: "cs_test_secret_session",
       stripePaymentIntentId: "pi_test_secret_intent",
+      shipment: false,
     });
     await db().order.update({ where: { id: order.id }, data: { stripeChargeId: "ch_test_secret_charge", stripeReceiptUrl: "https://pay.stripe.com/receipts/acct_1/rcpt_1", paymentFailureMessage: "card_declined_internal" } });
     await db().orderEvent.create({ data: { orderId: order.id, type: "refunded", occurredAt: new Date(), data: { amountMinor: 500, currency: "EUR", stripeRefundId: "re_secret_refund", actorUserId: "staff_user_secret", reason: "internal staff note" } } });

@@ -50,7 +50,7 @@ describe("customer order pages over HTTP", () => {
 
   it("renders the list, the detail with money in the order's currency, and the printable receipt", async () => {
     const c = await createCustomer(db(), { login: true });
-    const order = await createOrder(db(), { customerId: c.id, status: "SHIPPED", currency: "USD", items: [{ name: "Gooseneck kettle", quantity: 1, unitPriceMinor: 7900 }], shippingMinor: 0, taxMinor: 553 });
+    const order = await createOrder(db(), { customerId: c.id, status: "SHIPPED", currency: "USD", items: [{ name: "Gooseneck kettle", quantity: 1, unitPriceMinor: 7900 }], shippingMinor: 0, taxMinor: 553, shipment: false });
     await db().shipment.create({ data: { orderId: order.id, carrier: "UPS", trackingNumber: "1Z999AA1", trackingUrl: "https://www.ups.com/track?tracknum=1Z999AA1" } });
     const cookie = await signIn(c);
 
