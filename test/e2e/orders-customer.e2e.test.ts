@@ -65,7 +65,9 @@ describe("customer order journey (browser)", () => {
       await page.getByLabel("Status", { exact: true }).selectOption("DELIVERED");
       await page.getByRole("button", { name: "Show orders", exact: true }).click();
       await page.waitForURL((u) => u.searchParams.get("status") === "DELIVERED");
-      expect(await page.getByRole("link", { name: other.number, exact: true }).count()).toBe(0);
+      // The URL changes as the navigation commits; the filtered list renders a moment later.
+      await expect.poll(() => page.getByRole("link", { name: other.number, exact: true }).count(), { timeout: 10_000 }).toBe(0);
+      await page.getByRole("link", { name: order.number, exact: true }).waitFor();
 
       // --- The detail
       await page.getByRole("link", { name: order.number, exact: true }).click();
