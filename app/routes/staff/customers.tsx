@@ -1,19 +1,17 @@
 // Staff customer search (agents and marketers): a plain GET form, so it works without JavaScript
 // and a search is a shareable URL. Each row links to the customer's 360° page.
-import { Form, Link } from "react-router";
+import { Link } from "react-router";
 import type { Route } from "./+types/customers";
 import { hasKey, translator } from "#app/i18n/index.ts";
-import { requireStaff } from "#app/lib/guards.server.ts";
+import { CustomerSearchForm, NoCustomersNotice } from "./customer-search.tsx";
+import { searchCustomersFor } from "./customer-search.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
 
 /** The procedure returns at most this many rows (server/domain/customers/customer-360.ts). */
 const PAGE = 25;
 
 export async function loader({ context, request }: Route.LoaderArgs) {
-  requireStaff(context, request, "AGENT", "MARKETER");
-  const q = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, 200);
-  const customers = await context.trpc.staff.searchCustomers({ q });
-  return { q, customers, title: translator(context.ctx.locale)("staff.customersTitle") };
+  return { ...(await searchCustomersFor(context, request)), title: translator(context.ctx.locale)("staff.customersTitle") };
 }
 
 export function meta({ data }: Route.MetaArgs) {
@@ -28,28 +26,10 @@ export default function Customers({ loaderData }: Route.ComponentProps) {
   return (
     <section className="stack">
       <h1>{t("staff.customersTitle")}</h1>
-      <Form method="get" role="search" className="filters">
-        <div className="field">
-          <label htmlFor="customer-q">{t("staff.searchLabel")}</label>
-          <p id="customer-q-hint" className="hint">
-            {t("staff.searchHint")}
-          </p>
-          <input id="customer-q" type="search" name="q" defaultValue={q} maxLength={200} aria-describedby="customer-q-hint" />
-        </div>
-        <button type="submit" className="button">
-          {t("staff.searchSubmit")}
-        </button>
-        {q ? (
-          <Link to="/staff/customers" className="link-button">
-            {t("staff.clearSearch")}
-          </Link>
-        ) : null}
-      </Form>
+      <CustomerSearchForm id="customer-q" q={q} clearTo="/staff/customers" />
 
       {customers.length === 0 ? (
-        <p className="notice" role="status">
-          {q ? t("staff.noMatches", { q }) : t("staff.noCustomers")}
-        </p>
+        <NoCustomersNotice q={q} />
       ) : (
         <>
           <table className="data-table">

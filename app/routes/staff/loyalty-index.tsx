@@ -1,15 +1,13 @@
 // Staff: find a customer's loyalty ledger (search by name, email or order number).
-import { Form, Link } from "react-router";
+import { Link } from "react-router";
 import type { Route } from "./+types/loyalty-index";
 import { translator } from "#app/i18n/index.ts";
-import { requireStaff } from "#app/lib/guards.server.ts";
+import { CustomerSearchForm, NoCustomersNotice } from "./customer-search.tsx";
+import { searchCustomersFor } from "./customer-search.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
 
 export async function loader({ context, request }: Route.LoaderArgs) {
-  requireStaff(context, request, "AGENT", "MARKETER");
-  const q = (new URL(request.url).searchParams.get("q") ?? "").trim().slice(0, 200);
-  const customers = await context.trpc.staff.searchCustomers({ q });
-  return { q, customers, title: translator(context.ctx.locale)("rewards.staffIndexTitle") };
+  return { ...(await searchCustomersFor(context, request)), title: translator(context.ctx.locale)("rewards.staffIndexTitle") };
 }
 
 export function meta({ data }: Route.MetaArgs) {
@@ -23,22 +21,9 @@ export default function LoyaltyIndex({ loaderData }: Route.ComponentProps) {
   return (
     <section className="stack">
       <h1>{t("rewards.staffIndexTitle")}</h1>
-      <Form method="get" role="search" className="filters">
-        <div className="field">
-          <label htmlFor="loyalty-q">{t("staff.searchLabel")}</label>
-          <p id="loyalty-q-hint" className="hint">
-            {t("staff.searchHint")}
-          </p>
-          <input id="loyalty-q" type="search" name="q" defaultValue={q} maxLength={200} aria-describedby="loyalty-q-hint" />
-        </div>
-        <button type="submit" className="button">
-          {t("staff.searchSubmit")}
-        </button>
-      </Form>
+      <CustomerSearchForm id="loyalty-q" q={q} />
       {customers.length === 0 ? (
-        <p className="notice" role="status">
-          {q ? t("staff.noMatches", { q }) : t("staff.noCustomers")}
-        </p>
+        <NoCustomersNotice q={q} />
       ) : (
         <div className="table-wrap">
           <table className="data-table">
