@@ -11,6 +11,7 @@ import { pgPool } from "./db/client.ts";
 import { startCaptureServer } from "./mail/capture-server.ts";
 import { startInboundServer } from "./domain/support/inbound-server.ts";
 import { startOutboxDispatcher } from "./mail/outbox.ts";
+import { startCampaignTicker } from "./domain/campaigns/ticker.ts";
 import { closeTransport, configureTransport } from "./mail/transport.ts";
 import { startJobs } from "./jobs/runner.ts";
 import { createHttpApp } from "./http.ts";
@@ -60,6 +61,9 @@ export async function startRapport(env: Env, opts: { mode?: "production" | "deve
 
     const outbox = startOutboxDispatcher(database.db, { from: env.MAIL_FROM, onError: (e) => log(`[outbox] ${String(e)}`) });
     stops.push(() => outbox.stop());
+    // Scheduled launches, bonus-point crediting and completion of campaigns (every few seconds).
+    const campaigns = startCampaignTicker(database.db, { onError: (e) => log(`[campaigns] ${String(e)}`), onWork: outbox.kick });
+    stops.push(() => campaigns.stop());
 
     let inboundSmtpPort: number | null = null;
     if (env.INBOUND_SMTP_PORT !== 0) {

@@ -30,6 +30,9 @@ async function requestContext(services: Services, req: Request, res: Response) {
   return createContext(services, { headers: requestHeaders(req), ip: clientIp(req), setCookie: (c) => res.append("Set-Cookie", c) });
 }
 
+/** A transparent 1×1 GIF. */
+const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
+
 const PAGE_SKIP = /^\/(assets|api|favicon|robots|sitemap|healthz|__manifest)/;
 
 export interface HttpOptions {
@@ -72,6 +75,23 @@ export async function createHttpApp(opts: HttpOptions) {
     },
     createExpressMiddleware({ router: appRouter, createContext: ({ req, res }) => requestContext(services, req, res) }),
   );
+
+  // Campaign mail links: the open pixel and click redirects (signed tokens; see
+  // server/domain/campaigns/tracking.ts). They go through the tRPC caller like every other read.
+  app.get("/t/o/:token", async (req, res) => {
+    const ctx = await requestContext(services, req, res);
+    await createCaller(ctx).campaigns.trackOpen({ token: String(req.params.token).replace(/\.gif$/, "") }).catch(() => null);
+    res.set({ "Content-Type": "image/gif", "Cache-Control": "no-store, private" }).send(PIXEL);
+  });
+  app.get("/t/c/:token", async (req, res) => {
+    const ctx = await requestContext(services, req, res);
+    const r = await createCaller(ctx).campaigns.trackClick({ token: String(req.params.token) }).catch(() => null);
+    if (!r) {
+      res.status(404).type("text/plain").send("This link is not valid.");
+      return;
+    }
+    res.set("Cache-Control", "no-store, private").redirect(302, r.url);
+  });
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (opts.mode === "development") {

@@ -10,7 +10,11 @@ function addresses(a: AddressObject | AddressObject[] | undefined): string {
   return (Array.isArray(a) ? a : [a]).map((x) => x.text).join(", ");
 }
 
-export async function startCaptureServer(db: Db, port = 0): Promise<{ port: number; url: string; close(): Promise<void> }> {
+/**
+ * A message arriving twice with the same Message-ID (a sender retrying after a crash) is stored
+ * once, as a receiving mail system deduplicates it; `onMessage` sees every arrival (tests count them).
+ */
+export async function startCaptureServer(db: Db, port = 0, opts: { onMessage?: (m: { messageId: string | null; to: string; duplicate: boolean }) => void } = {}): Promise<{ port: number; url: string; close(): Promise<void> }> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -22,16 +26,13 @@ export async function startCaptureServer(db: Db, port = 0): Promise<{ port: numb
           const rcpt = session.envelope.rcptTo.map((r) => r.address).join(", ");
           const headers: Record<string, string> = {};
           for (const [k, v] of mail.headers) headers[k] = typeof v === "string" ? v : JSON.stringify(v);
-          await db.capturedMail.create({
-            data: {
-              from: addresses(mail.from),
-              to: rcpt || addresses(mail.to),
-              subject: mail.subject ?? "",
-              text: mail.text ?? null,
-              html: typeof mail.html === "string" ? mail.html : null,
-              headers,
-            },
+          const messageId = mail.messageId ?? null;
+          const to = rcpt || addresses(mail.to);
+          const stored = await db.capturedMail.createMany({
+            data: [{ from: addresses(mail.from), to, subject: mail.subject ?? "", text: mail.text ?? null, html: typeof mail.html === "string" ? mail.html : null, headers, messageId }],
+            skipDuplicates: true,
           });
+          opts.onMessage?.({ messageId, to, duplicate: stored.count === 0 });
           callback();
         })
         .catch((e: Error) => callback(e));

@@ -1,10 +1,21 @@
 // The durable mail outbox. enqueueMail() writes a row in the caller's transaction, so a mail is
 // never lost when the change commits and never sent when it rolls back; the dispatcher delivers
 // rows with retries and exponential backoff, surviving restarts (state lives in MailOutbox).
+//
+// Delivery is batched: one UPDATE … RETURNING claims a batch (SKIP LOCKED, so several processes
+// share the work), messages go out concurrently over a pooled SMTP transport, and the results are
+// written back with one statement per outcome. Every message carries a Message-ID derived from its
+// row (its dedupe key when it has one), so a message whose send outcome was lost in a crash is
+// recognisable: rows left in SENDING past their lease are checked against the mail the loopback
+// capture server stored (CapturedMail.messageId) and marked SENT instead of being sent again;
+// elsewhere they are retried with the same Message-ID, which receiving systems deduplicate.
+// Campaign mail (template "campaign") is rendered from its campaign once per language and
+// personalised per recipient (server/domain/campaigns/render.ts).
 import type { Db, Tx } from "../db/client.ts";
 import type { Prisma } from "../db/generated/client.ts";
 import { fromDbLocale, toDbLocale, type Locale } from "../domain/locale.ts";
 import { isTemplateName, renderEmail, type TemplateName, type TemplateProps } from "../../emails/index.ts";
+import { renderCampaignRow, afterCampaignBatch, checkCampaignRows } from "../domain/campaigns/delivery.ts";
 import { transport } from "./transport.ts";
 
 export const MAX_ATTEMPTS = 8;
@@ -30,51 +41,122 @@ export function backoffMs(attempts: number) {
   return Math.min(3600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
 }
 
+/** Seconds a claimed row stays SENDING before another pass may take it over (crash recovery). */
+export function leaseSeconds() {
+  const n = Number(process.env.OUTBOX_LEASE_SECONDS);
+  return Number.isFinite(n) && n > 0 ? n : 120;
+}
+
+export interface OutboxRow {
+  id: string;
+  to: string;
+  template: string;
+  locale: "en" | "zh_CN";
+  props: Record<string, unknown>;
+  headers: Record<string, string> | null;
+  customerId: string | null;
+  campaignId: string | null;
+  dedupeKey: string | null;
+  attempts: number;
+}
+
+export function messageIdFor(row: Pick<OutboxRow, "id" | "dedupeKey">, from: string) {
+  const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? "rapport.localhost";
+  const local = (row.dedupeKey ?? `outbox:${row.id}`).replace(/[^A-Za-z0-9._-]/g, ".");
+  return `<${local}@${domain}>`;
+}
+
+/** A failure of the connection (nothing listening, TLS, timeout), not a reply from the server. */
+function isConnectionError(e: unknown) {
+  const err = e as { responseCode?: number; code?: string };
+  return !err?.responseCode && ["ECONNECTION", "ESOCKET", "ETIMEDOUT", "EDNS", "ECONNREFUSED", "ECONNRESET", "EPROTOCOL"].includes(String(err?.code ?? "ECONNECTION"));
+}
+
+async function render(row: OutboxRow) {
+  if (row.template === "campaign") return renderCampaignRow(row);
+  if (!isTemplateName(row.template)) throw Object.assign(new Error(`unknown template ${row.template}`), { responseCode: 550 });
+  const r = await renderEmail(row.template, fromDbLocale(row.locale), row.props as never);
+  return { ...r, headers: row.headers ?? undefined };
+}
+
+/** Rows whose lease ran out: SENT if the capture server has their Message-ID, else due again. */
+async function recoverStale(db: Db, from: string) {
+  const stale = await db.$queryRaw<{ id: string; dedupeKey: string | null }[]>`
+    SELECT "id", "dedupeKey" FROM "MailOutbox"
+    WHERE "status" = 'SENDING' AND "nextAttemptAt" < now() - make_interval(secs => ${leaseSeconds()})
+    LIMIT 1000`;
+  if (!stale.length) return;
+  const ids = stale.map((r) => messageIdFor(r, from));
+  const delivered = new Set((await db.$queryRaw<{ messageId: string }[]>`SELECT "messageId" FROM "CapturedMail" WHERE "messageId" = ANY(${ids})`).map((r) => r.messageId));
+  const sent = stale.filter((r) => delivered.has(messageIdFor(r, from)));
+  if (sent.length) await markSent(db, sent.map((r) => ({ id: r.id, messageId: messageIdFor(r, from) })));
+  const again = stale.filter((r) => !delivered.has(messageIdFor(r, from))).map((r) => r.id);
+  if (again.length) await db.$executeRaw`UPDATE "MailOutbox" SET "status" = 'PENDING' WHERE "id" = ANY(${again}) AND "status" = 'SENDING'`;
+}
+
+async function markSent(db: Db, done: { id: string; messageId: string }[]) {
+  await db.$transaction(async (tx) => {
+    const ids = done.map((d) => d.id);
+    const rows = await tx.$queryRaw<{ id: string; campaignId: string | null; dedupeKey: string | null; customerId: string | null }[]>`
+      UPDATE "MailOutbox" m SET "status" = 'SENT', "sentAt" = now(), "lastError" = NULL, "messageId" = d."messageId"
+      FROM unnest(${ids}::text[], ${done.map((d) => d.messageId)}::text[]) AS d("id", "messageId")
+      WHERE m."id" = d."id" AND m."status" = 'SENDING'
+      RETURNING m."id", m."campaignId", m."dedupeKey", m."customerId"`;
+    await afterCampaignBatch(tx, rows);
+  });
+}
+
 /** Delivers due mail; returns how many were sent. Safe to run in several processes at once. */
-export async function processOutbox(db: Db, opts: { from: string; limit?: number }): Promise<number> {
-  // Rows stuck in SENDING (a crash mid-send) become due again after 5 minutes.
-  await db.$executeRaw`UPDATE "MailOutbox" SET "status" = 'PENDING' WHERE "status" = 'SENDING' AND "nextAttemptAt" < now() - interval '5 minutes'`;
-  const claimed = await db.$queryRaw<{ id: string }[]>`
+export async function processOutbox(db: Db, opts: { from: string; limit?: number; concurrency?: number }): Promise<number> {
+  await recoverStale(db, opts.from);
+  const claimed = await db.$queryRaw<OutboxRow[]>`
     UPDATE "MailOutbox" SET "status" = 'SENDING', "attempts" = "attempts" + 1, "nextAttemptAt" = now()
     WHERE "id" IN (
-      SELECT "id" FROM "MailOutbox" WHERE "status" = 'PENDING' AND "nextAttemptAt" <= now()
-      ORDER BY "nextAttemptAt" LIMIT ${opts.limit ?? 20} FOR UPDATE SKIP LOCKED)
-    RETURNING "id"`;
-  let sent = 0;
-  for (const { id } of claimed) {
-    const row = await db.mailOutbox.findUniqueOrThrow({ where: { id } });
-    try {
-      if (!isTemplateName(row.template)) throw new Error(`unknown template ${row.template}`);
-      const rendered = await renderEmail(row.template, fromDbLocale(row.locale), row.props as never);
-      const info = await transport().sendMail({
-        from: opts.from,
-        to: row.to,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        headers: (row.headers as Record<string, string> | null) ?? undefined,
-      });
-      await db.mailOutbox.update({ where: { id }, data: { status: "SENT", sentAt: new Date(), messageId: String(info.messageId ?? ""), lastError: null } });
-      sent++;
-    } catch (e) {
-      const failed = row.attempts >= MAX_ATTEMPTS;
-      await db.mailOutbox.update({
-        where: { id },
-        data: {
-          status: failed ? "FAILED" : "PENDING",
-          lastError: (e instanceof Error ? e.message : String(e)).slice(0, 1000),
-          nextAttemptAt: new Date(Date.now() + backoffMs(row.attempts)),
-        },
-      });
+      SELECT "id" FROM "MailOutbox" WHERE "status" = 'PENDING' AND NOT "held" AND "nextAttemptAt" <= now()
+      ORDER BY "nextAttemptAt" LIMIT ${opts.limit ?? 100} FOR UPDATE SKIP LOCKED)
+    RETURNING "id", "to", "template", "locale"::text AS "locale", "props", "headers", "customerId", "campaignId", "dedupeKey", "attempts"`;
+  if (!claimed.length) return 0;
+  // Campaign mail to someone who withdrew consent (or was erased) since it was queued is dropped.
+  const rows = await checkCampaignRows(db, claimed);
+  const sent: { id: string; messageId: string }[] = [];
+  let connectionDown = false;
+  const queue = [...rows];
+  const worker = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      if (connectionDown) {
+        await db.$executeRaw`UPDATE "MailOutbox" SET "status" = 'PENDING', "attempts" = "attempts" - 1, "nextAttemptAt" = now() + interval '15 seconds' WHERE "id" = ${row.id}`;
+        continue;
+      }
+      const messageId = messageIdFor(row, opts.from);
+      try {
+        const m = await render(row);
+        await transport().sendMail({ from: opts.from, to: row.to, subject: m.subject, html: m.html, text: m.text, headers: m.headers, messageId });
+        sent.push({ id: row.id, messageId });
+      } catch (e) {
+        const conn = isConnectionError(e);
+        if (conn) connectionDown = true;
+        // SMTP down: retried at least every minute, for as long as it takes (never FAILED);
+        // a rejection by the server counts towards MAX_ATTEMPTS.
+        const failed = !conn && row.attempts >= MAX_ATTEMPTS;
+        const next = new Date(Date.now() + (conn ? Math.min(60_000, backoffMs(row.attempts)) : backoffMs(row.attempts)));
+        const error = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
+        await db.$executeRaw`UPDATE "MailOutbox" SET "status" = ${failed ? "FAILED" : "PENDING"}::"MailStatus", "lastError" = ${error}, "nextAttemptAt" = ${next} WHERE "id" = ${row.id}`;
+        if (failed && row.campaignId && row.dedupeKey) {
+          await db.$executeRaw`UPDATE "CampaignRecipient" SET "status" = 'FAILED', "skipReason" = 'smtp' WHERE "id" = ${row.dedupeKey.slice("campaign:".length)}`;
+        }
+      }
     }
-  }
-  return sent;
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, rows.length) }, worker));
+  if (sent.length) await markSent(db, sent);
+  return sent.length;
 }
 
 /** Polls the outbox every `intervalMs`; kick() runs a pass at once (after a commit that enqueued mail). */
 export function startOutboxDispatcher(db: Db, opts: { from: string; intervalMs?: number; onError?: (e: unknown) => void }) {
   let running: Promise<void> | undefined;
   let again = false;
+  let stopped = false;
   const pass = () => {
     if (running) {
       again = true;
@@ -83,8 +165,13 @@ export function startOutboxDispatcher(db: Db, opts: { from: string; intervalMs?:
     running = (async () => {
       do {
         again = false;
-        await processOutbox(db, { from: opts.from }).catch(opts.onError);
-      } while (again);
+        // A full batch means more is waiting: keep going without waiting for the timer.
+        const n = await processOutbox(db, { from: opts.from }).catch((e: unknown) => {
+          opts.onError?.(e);
+          return 0;
+        });
+        if (n >= 50 && !stopped) again = true;
+      } while (again && !stopped);
     })().finally(() => (running = undefined));
     return running;
   };
@@ -93,6 +180,7 @@ export function startOutboxDispatcher(db: Db, opts: { from: string; intervalMs?:
   return {
     kick: () => void pass(),
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await running;
     },

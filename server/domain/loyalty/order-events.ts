@@ -38,13 +38,17 @@ export async function applyLoyaltyForOrderEvent(tx: Tx, event: OrderLoyaltyEvent
 
 const campaignConfig = z.object({ multiplier: z.coerce.number().min(1).max(10) }).loose();
 
-/** The highest multiplier of the RUNNING points-multiplier campaigns that target this customer. */
+/**
+ * The highest multiplier of the RUNNING points-multiplier campaigns whose window contains `at` and
+ * that entered this customer outside the holdout group (held-out customers get nothing).
+ */
 export async function campaignMultiplier(tx: Tx, customerId: string, at: Date): Promise<number> {
   const campaigns = await tx.campaign.findMany({
     where: {
       kind: "POINTS_MULTIPLIER",
       status: "RUNNING",
-      AND: [{ OR: [{ startedAt: null }, { startedAt: { lte: at } }] }, { OR: [{ segmentId: null }, { segment: { members: { some: { customerId } } } }] }],
+      AND: [{ OR: [{ startedAt: null }, { startedAt: { lte: at } }] }, { OR: [{ endsAt: null }, { endsAt: { gt: at } }] }],
+      recipients: { some: { customerId, holdout: false, status: "CREDITED" } },
     },
     select: { config: true },
   });
