@@ -1,6 +1,8 @@
 // Read models for the analytics dashboards (/marketing/analytics) and the staff 360° page:
 // RFM grid, segment sizes over time, P(alive) distribution, CLV by tier, CSAT and NPS trends,
 // cohort retention by first-order month, and one customer's scores / segments / campaigns.
+import { segmentSql } from "../campaigns/segment-rules.ts";
+import { storedRules } from "../campaigns/segments.ts";
 import type { Db } from "../../db/client.ts";
 import { LIFECYCLE_STAGES } from "./lifecycle.ts";
 import { RFM_SEGMENTS } from "./rfm.ts";
@@ -116,14 +118,28 @@ export async function dashboard(db: Db, opts: { months?: number } = {}) {
   };
 }
 
+/** The saved segments the customer is in now: each segment's own rules (the SQL a send uses). */
+async function segmentsOf(db: Db, customerId: string) {
+  const saved = await db.segment.findMany({ orderBy: { name: "asc" }, take: 100, select: { id: true, name: true, rules: true } });
+  const now = new Date();
+  const out: { id: string; name: string; addedAt: Date }[] = [];
+  for (const s of saved) {
+    const rules = storedRules(s.rules);
+    if (!rules) continue;
+    const hit = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (${segmentSql(rules, now)}) x WHERE x."customerId" = ${customerId}`;
+    if (hit[0]?.n) out.push({ id: s.id, name: s.name, addedAt: now });
+  }
+  return out;
+}
+
 /** Scores, segments, campaigns, CSAT and NPS of one customer for the 360° page. */
 export async function customerInsights(db: Db, customerId: string) {
   const [score, segments, campaigns, csat, csatRecent, nps] = await Promise.all([
     db.customerScore.findUnique({ where: { customerId } }),
-    db.segmentMember.findMany({ where: { customerId }, orderBy: { addedAt: "desc" }, take: 50, select: { addedAt: true, segment: { select: { id: true, name: true } } } }),
+    segmentsOf(db, customerId),
     db.campaignRecipient.findMany({
       where: { customerId },
-      orderBy: { id: "desc" },
+      orderBy: { enteredAt: "desc" },
       take: 20,
       select: { id: true, holdout: true, status: true, sentAt: true, openedAt: true, clickedAt: true, campaign: { select: { id: true, name: true, kind: true } } },
     }),
@@ -148,7 +164,7 @@ export async function customerInsights(db: Db, customerId: string) {
           lifecycleStage: score.lifecycleStage,
         }
       : null,
-    segments: segments.map((s) => ({ id: s.segment.id, name: s.segment.name, addedAt: s.addedAt })),
+    segments,
     campaigns: campaigns.map((c) => ({ id: c.id, campaignId: c.campaign.id, name: c.campaign.name, kind: c.campaign.kind, holdout: c.holdout, status: c.status, sentAt: c.sentAt, openedAt: c.openedAt, clickedAt: c.clickedAt })),
     csat: { count: csat._count.csatScore, average: csat._avg.csatScore, recent: csatRecent },
     nps,
