@@ -61,6 +61,9 @@ export default [
   // marketers
   ...prefix("marketing", [
     route("segments", "routes/marketing/segments.tsx"),
+    route("segments/new", "routes/marketing/segment-edit.tsx", { id: "segment-new" }),
+    route("segments/count", "routes/marketing/segment-count.tsx"),
+    route("segments/:id", "routes/marketing/segment-edit.tsx", { id: "segment-edit" }),
     route("campaigns", "routes/marketing/campaigns.tsx"),
     route("analytics", "routes/marketing/analytics.tsx"),
     // --- analytics (marketing) ---

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openDatabase, type OpenDb } from "./db/open.ts";
-import type { Env } from "./env.ts";
+import { setEnv, type Env } from "./env.ts";
 import { TouchpointBuffer } from "./domain/touchpoints/buffer.ts";
 import { pgPool } from "./db/client.ts";
 import { startCaptureServer } from "./mail/capture-server.ts";
@@ -32,6 +32,8 @@ export interface Rapport {
 
 export async function startRapport(env: Env, opts: { mode?: "production" | "development"; seed?: boolean; jobs?: boolean; log?: (m: string) => void } = {}): Promise<Rapport> {
   const log = opts.log ?? ((m: string) => console.log(m));
+  // Domain code that builds links or signs tokens reads the process-wide env(): make it this one.
+  setEnv(env);
   const stops: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e) => log(`shutdown: ${String(e)}`));

@@ -36,6 +36,8 @@ const schema = z.object({
   SEED_DEMO: z.enum(["true", "false"]).default("true"),
   /** Record page-view touchpoints (benchmarks switch this off to measure the cost). */
   TOUCHPOINT_VIEWS: z.enum(["on", "off"]).default("on"),
+  /** Seconds a mail being sent stays claimed before another pass may take it over (crash recovery). */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(86_400, "must be at most 86400").default(120),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

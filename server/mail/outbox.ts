@@ -16,6 +16,7 @@ import type { Prisma } from "../db/generated/client.ts";
 import { fromDbLocale, toDbLocale, type Locale } from "../domain/locale.ts";
 import { isTemplateName, renderEmail, type TemplateName, type TemplateProps } from "../../emails/index.ts";
 import { renderCampaignRow, afterCampaignBatch, checkCampaignRows } from "../domain/campaigns/delivery.ts";
+import { env } from "../env.ts";
 import { transport } from "./transport.ts";
 
 export const MAX_ATTEMPTS = 8;
@@ -43,8 +44,7 @@ export function backoffMs(attempts: number) {
 
 /** Seconds a claimed row stays SENDING before another pass may take it over (crash recovery). */
 export function leaseSeconds() {
-  const n = Number(process.env.OUTBOX_LEASE_SECONDS);
-  return Number.isFinite(n) && n > 0 ? n : 120;
+  return env().OUTBOX_LEASE_SECONDS;
 }
 
 export interface OutboxRow {

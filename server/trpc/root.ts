@@ -12,6 +12,8 @@ import { loyaltyRouter } from "./routers/loyalty.ts";
 import { analyticsRouter } from "./routers/analytics.ts";
 import { supportSettingsRouter } from "./routers/support-settings.ts";
 import { privacyRouter } from "./routers/privacy.ts";
+import { segmentsRouter } from "./routers/segments.ts";
+import { campaignsRouter } from "./routers/campaigns.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -26,6 +28,8 @@ export const appRouter = router({
   analytics: analyticsRouter,
   supportSettings: supportSettingsRouter,
   privacy: privacyRouter,
+  segments: segmentsRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;
