@@ -18,6 +18,7 @@ import { DEFAULT_SETTINGS as DEFAULT_LOYALTY } from "../server/domain/loyalty/se
 import { HELP_ARTICLES, HELP_CATEGORIES, seedHelpCenter } from "./seed-help.ts";
 import { seedSupport } from "../server/domain/support/seed.ts";
 import { runScoring } from "../server/domain/analytics/scoring.ts";
+import { seedMarketing } from "./seed-marketing.ts";
 import {
   addMs,
   chineseName,
@@ -365,6 +366,8 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<{ created: bo
   const today = Math.floor(now.getTime() / DAY);
   for (const back of [85, 57, 29, 1]) await runScoring(db, { asOfDay: today - back, period: "week", store: true });
   log("analytics: customer scores computed (4 weekly snapshots)");
+  const marketer = await db.user.findUniqueOrThrow({ where: { email: DEMO_EMAILS.marketer }, select: { id: true } });
+  await seedMarketing(db, { marketerId: marketer.id, now, log });
   log(`sign in as ${Object.values(DEMO_EMAILS).join(", ")} with the demo password`);
   return { created: true };
 }

@@ -7,6 +7,7 @@ import * as support from "./support.job.ts";
 import * as analytics from "./analytics.job.ts";
 import * as loyalty from "./loyalty.job.ts";
 import * as ordersStripeRetry from "./orders-stripe-retry.job.ts";
+import * as campaigns from "./campaigns.job.ts";
 
 interface JobModule {
   name: string;
@@ -15,7 +16,7 @@ interface JobModule {
   run(db: Db, data: never): Promise<unknown>;
 }
 
-export const JOBS: JobModule[] = [maintenance, support, analytics, loyalty, ordersStripeRetry];
+export const JOBS: JobModule[] = [maintenance, support, analytics, loyalty, ordersStripeRetry, campaigns];
 
 export async function startJobs(opts: { url: string; db: Db; log: (m: string) => void }) {
   const boss = new PgBoss({ connectionString: opts.url, max: 4 });

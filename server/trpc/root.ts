@@ -14,6 +14,7 @@ import { supportSettingsRouter } from "./routers/support-settings.ts";
 import { privacyRouter } from "./routers/privacy.ts";
 import { segmentsRouter } from "./routers/segments.ts";
 import { campaignsRouter } from "./routers/campaigns.ts";
+import { automationsRouter } from "./routers/automations.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -30,6 +31,7 @@ export const appRouter = router({
   privacy: privacyRouter,
   segments: segmentsRouter,
   campaigns: campaignsRouter,
+  automations: automationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,7 @@
 // return window, FIFO expiry of available points (set-based, in batches of customers), reminder
 // emails before expiry, the monthly tier evaluation (downgrades), birthday bonuses.
 import type { Db } from "../../db/client.ts";
+import { pointsExpiringAutomationOn } from "../campaigns/automations.ts";
 import { rewardsUrl } from "./config.ts";
 import { postEntry } from "./ledger.ts";
 import { releaseOrderPoints } from "./order-events.ts";
@@ -87,6 +88,8 @@ export async function expireDueLots(db: Db, now = new Date(), opts: { batchCusto
  * yet: an email through the outbox (set-based insert) and a touchpoint, lots marked reminded.
  */
 export async function remindExpiringPoints(db: Db, now = new Date()): Promise<number> {
+  // The marketers' "points expiring" automation sends this reminder instead when it is on.
+  if (await pointsExpiringAutomationOn(db)) return 0;
   const s = await getSettings(db);
   const until = new Date(now.getTime() + s.reminderDays * DAY_MS);
   const url = rewardsUrl();
