@@ -84,6 +84,18 @@ describe("demo data", () => {
     expect([...categories].filter((c) => !(CATEGORIES as readonly string[]).includes(c))).toEqual([]);
     const kinds = new Set((await db().reward.findMany({ where: { active: true }, select: { kind: true } })).map((r) => r.kind));
     expect([...kinds].sort()).toEqual(["FIXED_AMOUNT", "FREE_SHIPPING", "GIFT_ITEM", "PERCENTAGE"]);
+    // Marketing pages have something to show: segments with a size history, a finished campaign
+    // with treated and held-out recipients, and the care automations switched on.
+    expect(await db().segment.count()).toBeGreaterThanOrEqual(2);
+    expect(await db().segmentSnapshot.count()).toBeGreaterThanOrEqual(16);
+    const finished = await db().campaign.findFirstOrThrow({ where: { kind: "EMAIL", status: "COMPLETED" }, select: { id: true } });
+    const groups = await db().campaignRecipient.groupBy({ by: ["status"], where: { campaignId: finished.id }, _count: true });
+    const byStatus = Object.fromEntries(groups.map((g) => [g.status, g._count]));
+    expect(byStatus.SENT).toBeGreaterThan(0);
+    expect(byStatus.HOLDOUT).toBeGreaterThan(0);
+    const automations = await db().campaign.findMany({ where: { kind: "AUTOMATION" }, select: { status: true } });
+    expect(automations.length).toBe(6);
+    expect(automations.every((a) => a.status === "RUNNING")).toBe(true);
 
     expect(await seedDemo(db(), { demoPassword: "rapport-demo" })).toEqual({ created: false });
     expect(await counts()).toEqual(c);

@@ -26,7 +26,8 @@ export const emailContentSchema = z.object({
 export type EmailContent = z.infer<typeof emailContentSchema>;
 
 const optionalDate = z
-  .union([z.date(), z.string(), z.null(), z.undefined()])
+  .union([z.date(), z.string(), z.null()])
+  .optional()
   .transform((v, ctx) => {
     if (v === null || v === undefined || v === "") return null;
     const d = v instanceof Date ? v : new Date(v);
