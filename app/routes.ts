@@ -6,6 +6,8 @@ export default [
   route("locale", "routes/locale.tsx"),
   // --- analytics (public NPS survey) ---
   route("survey/nps/:token", "routes/survey/nps.tsx"),
+  // --- campaigns (public one-click unsubscribe, RFC 8058) ---
+  route("u/:token", "routes/unsubscribe.tsx"),
   // accounts
   route("login", "routes/auth/login.tsx"),
   route("signup", "routes/auth/signup.tsx"),
@@ -65,6 +67,11 @@ export default [
     route("segments/count", "routes/marketing/segment-count.tsx"),
     route("segments/:id", "routes/marketing/segment-edit.tsx", { id: "segment-edit" }),
     route("campaigns", "routes/marketing/campaigns.tsx"),
+    route("campaigns/new", "routes/marketing/campaign-edit.tsx", { id: "campaign-new" }),
+    route("campaigns/:id", "routes/marketing/campaign.tsx"),
+    route("campaigns/:id/edit", "routes/marketing/campaign-edit.tsx", { id: "campaign-edit" }),
+    route("automations", "routes/marketing/automations.tsx"),
+    route("automations/:key", "routes/marketing/automation-edit.tsx"),
     route("analytics", "routes/marketing/analytics.tsx"),
     // --- analytics (marketing) ---
   ]),
@@ -72,6 +79,7 @@ export default [
   ...prefix("admin", [
     route("settings", "routes/admin/settings.tsx"),
     route("settings/loyalty", "routes/admin/settings.loyalty.tsx"),
+    route("settings/marketing", "routes/admin/settings.marketing.tsx"),
     // --- support (admin) ---
     route("settings/sla", "routes/admin/settings.sla.tsx"),
     route("staff", "routes/admin/staff.tsx"),

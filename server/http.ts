@@ -108,6 +108,14 @@ export async function createHttpApp(opts: HttpOptions) {
   }
   app.use(express.static(path.join(opts.root, "public"), { maxAge: "1h", index: false }));
 
+  // RFC 8058 one-click unsubscribe: mail providers POST to /u/<token> from their own servers, with
+  // no cookie and possibly their own Origin, which React Router's action origin check would refuse.
+  // The token (HMAC) is the only authority there, so a cross-site POST is harmless: drop Origin.
+  app.post(/^\/u\/[^/]+$/, (req, _res, next) => {
+    delete req.headers.origin;
+    next();
+  });
+
   app.all(
     /.*/,
     createRequestHandler({

@@ -24,6 +24,7 @@ const AGENT: Item[] = [
 const MARKETER: Item[] = [
   { to: "/marketing/segments", label: "common.segments" },
   { to: "/marketing/campaigns", label: "common.campaigns" },
+  { to: "/marketing/automations", label: "common.automations" },
   { to: "/marketing/analytics", label: "common.analytics" },
 ];
 const ADMIN: Item[] = [

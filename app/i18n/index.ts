@@ -14,11 +14,13 @@ import * as analytics from "./analytics.ts";
 import * as sla from "./sla.ts";
 import * as apikeys from "./apikeys.ts";
 import * as segments from "./segments.ts";
+import * as campaigns from "./campaigns.ts";
+import * as automations from "./automations.ts";
 
 export type Locale = "en" | "zh-CN";
 export const LOCALES: readonly Locale[] = ["en", "zh-CN"];
 
-const areas = { common, auth, account, errors, staff, admin, orders, support, help, rewards, analytics, sla, apikeys, segments } as const;
+const areas = { common, auth, account, errors, staff, admin, orders, support, help, rewards, analytics, sla, apikeys, segments, campaigns, automations } as const;
 type Areas = typeof areas;
 export type MessageKey = { [A in keyof Areas]: `${A & string}.${keyof Areas[A]["en"] & string}` }[keyof Areas];
 

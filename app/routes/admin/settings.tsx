@@ -1,4 +1,4 @@
-// The settings hub: links to each program's settings page (loyalty, support SLA).
+// The settings hub: links to each program's settings page (loyalty, support SLA, marketing).
 import { Link } from "react-router";
 import type { Route } from "./+types/settings";
 import { translator } from "#app/i18n/index.ts";
@@ -32,6 +32,12 @@ export default function Settings() {
             <Link to="/admin/settings/sla">{t("rewards.settingsSla")}</Link>
           </h2>
           <p className="card-note">{t("rewards.settingsSlaDesc")}</p>
+        </section>
+        <section className="card">
+          <h2>
+            <Link to="/admin/settings/marketing">{t("campaigns.settingsLink")}</Link>
+          </h2>
+          <p className="card-note">{t("campaigns.settingsLinkDesc")}</p>
         </section>
       </div>
     </section>

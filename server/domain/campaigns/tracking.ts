@@ -6,7 +6,7 @@ import { toEmailLocale, type EmailLocale } from "../../../emails/i18n.ts";
 import { AppError } from "../errors.ts";
 import { recordTouchpoint } from "../touchpoints/record.ts";
 import { emailContentOf } from "./campaigns.ts";
-import { compileCampaign } from "./render.ts";
+import { compileCampaign, firstNameOf } from "./render.ts";
 import { verifyToken } from "./tokens.ts";
 
 async function recipientOf(db: Db, recipientId: string) {
@@ -56,6 +56,17 @@ export interface UnsubscribeInfo {
   valid: boolean;
   locale: EmailLocale;
   subscribed: boolean;
+  /** The address, masked ("a•••@example.com"): enough to recognise, not to harvest. */
+  email: string | null;
+  /** The subject of the email the link came from, in the customer's language, when it still exists. */
+  subject: string | null;
+}
+
+/** "alice@example.com" → "a•••@example.com". */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "•••";
+  return `${email[0]}•••${email.slice(at)}`;
 }
 
 function parseUnsubscribe(token: string) {
@@ -66,9 +77,14 @@ function parseUnsubscribe(token: string) {
 /** For the page a GET of the unsubscribe link shows (one button). */
 export async function unsubscribeInfo(db: Db, token: string): Promise<UnsubscribeInfo> {
   const t = parseUnsubscribe(token);
-  const c = t ? await db.customer.findUnique({ where: { id: t.customerId }, select: { locale: true, consentEmail: true, anonymizedAt: true } }) : null;
-  if (!c || c.anonymizedAt) return { valid: false, locale: "en", subscribed: false };
-  return { valid: true, locale: toEmailLocale(c.locale), subscribed: c.consentEmail };
+  const c = t ? await db.customer.findUnique({ where: { id: t.customerId }, select: { email: true, name: true, tier: true, pointsAvailable: true, locale: true, consentEmail: true, anonymizedAt: true } }) : null;
+  if (!t || !c || c.anonymizedAt) return { valid: false, locale: "en", subscribed: false, email: null, subject: null };
+  const locale = toEmailLocale(c.locale);
+  const campaign = await db.campaign.findUnique({ where: { id: t.campaignId }, select: { config: true } });
+  const content = campaign ? emailContentOf(campaign) : null;
+  const vars: Record<string, string> = { firstName: firstNameOf(c.name, c.email), name: c.name ?? "", points: String(c.pointsAvailable), tier: c.tier, code: content?.offerCode ?? "" };
+  const subject = content ? (locale === "zh-CN" ? content.subjectZh : content.subjectEn).replace(/\{\{\s*([A-Za-z_][\w.]*)\s*\}\}/g, (m, k: string) => vars[k] ?? m) : null;
+  return { valid: true, locale, subscribed: c.consentEmail, email: maskEmail(c.email), subject };
 }
 
 /**

@@ -3,6 +3,7 @@
 // links in campaign mail (open pixel, click redirect, one-click unsubscribe) take a signed token.
 import { z } from "zod";
 import { cancelCampaign, getCampaign, listCampaigns, pauseCampaign, resumeCampaign, saveCampaign, sendTestMail, startCampaign } from "../../domain/campaigns/campaigns.ts";
+import { listRecipients } from "../../domain/campaigns/recipients.ts";
 import { campaignResults } from "../../domain/campaigns/results.ts";
 import { getFrequencyCap, saveFrequencyCap } from "../../domain/campaigns/settings.ts";
 import { trackClick, trackOpen, unsubscribe, unsubscribeInfo } from "../../domain/campaigns/tracking.ts";
@@ -17,6 +18,10 @@ export const campaignsRouter = router({
   list: marketer.query(({ ctx }) => listCampaigns(ctx.db)),
   get: marketer.input(id).query(({ ctx, input }) => getCampaign(ctx.db, input.id)),
   results: marketer.input(id).query(({ ctx, input }) => campaignResults(ctx.db, input.id)),
+  /** Per-recipient delivery records, 50 a page (page 1-based). */
+  recipients: marketer
+    .input(id.extend({ page: z.number().int().min(1).max(100_000) }))
+    .query(({ ctx, input }) => listRecipients(ctx.db, input.id, input.page)),
   /** Fields are validated by the domain's campaignInputSchema (messages on the fields). */
   save: marketer
     .input(z.object({ id: z.string().max(100).nullable(), data: z.record(z.string(), z.unknown()) }))
