@@ -565,7 +565,7 @@ function RecipientsSection({ recipients }: { recipients: LoaderData["recipients"
                   </th>
                   <td>{statusLabel(r.status)}</td>
                   <td>{reasonLabel(r.skipReason)}</td>
-                  <td>{r.holdout ? t("campaigns.groupHoldout") : t("campaigns.groupTreated")}</td>
+                  <td>{r.holdout ? t("campaigns.groupHoldout") : r.status === "SKIPPED" ? t("campaigns.none") : t("campaigns.groupTreated")}</td>
                   <td>{when(r.sentAt)}</td>
                   <td>{when(r.openedAt)}</td>
                   <td>{when(r.clickedAt)}</td>
