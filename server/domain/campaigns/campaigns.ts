@@ -154,7 +154,19 @@ export async function startCampaign(db: Db, actor: Actor, id: string, now = new 
     },
     { timeout: 300_000, maxWait: 30_000 },
   );
+  await refreshQueueStats(db, result.recipients);
   return result;
+}
+
+/**
+ * After a big launch the planner's statistics still describe an outbox without these rows, and the
+ * dispatcher's claim (ORDER BY "nextAttemptAt" LIMIT n) degrades to sorting every pending row on
+ * each pass (~0.5 ms per message at 100,000); fresh statistics give the index scan back.
+ */
+async function refreshQueueStats(db: Db, recipients: number) {
+  if (recipients < 5_000) return;
+  await db.$executeRaw`ANALYZE "MailOutbox"`;
+  await db.$executeRaw`ANALYZE "CampaignRecipient"`;
 }
 
 /**
@@ -311,6 +323,7 @@ export async function enterAutomation(tx: Tx, c: Campaign, customerId: string, o
  */
 export async function tickCampaigns(db: Db, now = new Date()) {
   let launched = 0;
+  let recipients = 0;
   const due = await db.campaign.findMany({ where: { status: "SCHEDULED", kind: { not: "AUTOMATION" }, scheduledAt: { lte: now } }, select: { id: true }, take: 10 });
   for (const { id } of due) {
     await db.$transaction(
@@ -321,10 +334,12 @@ export async function tickCampaigns(db: Db, now = new Date()) {
         const n = await launch(tx, c, now);
         await audit(tx, { actorId: null, action: "campaign.started", targetType: "campaign", targetId: id, data: { recipients: n, scheduled: true } });
         launched++;
+        recipients += n;
       },
       { timeout: 300_000, maxWait: 30_000 },
     );
   }
+  await refreshQueueStats(db, recipients);
   const credited = await creditBonusPoints(db, now);
   const ended = await db.campaign.updateMany({ where: { kind: "POINTS_MULTIPLIER", status: "RUNNING", endsAt: { lte: now } }, data: { status: "COMPLETED", finishedAt: now } });
   const completed = await db.$executeRaw`

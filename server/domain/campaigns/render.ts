@@ -38,6 +38,9 @@ export function numberLinks(html: string): { html: string; links: string[] } {
   const links: string[] = [];
   const out = html.replace(/<a\s([^>]*?)href="([^"]*)"/gi, (m, pre: string, href: string) => {
     const url = href.replace(/&amp;/g, "&");
+    // [text]({{surveyUrl}}): Markdown URL-encodes the braces; the link is the placeholder's value.
+    const whole = /^%7B%7B\s*([A-Za-z_][\w.]*)\s*%7D%7D$/i.exec(url);
+    if (whole) return `<a ${pre}href="{{${whole[1]}}}"`;
     if (!/^https?:\/\//i.test(url)) return m;
     links.push(url);
     return `<a ${pre}href="{{__link.${links.length - 1}}}"`;
@@ -105,11 +108,14 @@ export function unsubscribeUrl(customerId: string, campaignId: string) {
 
 /** One recipient's message from the compiled campaign. Unknown placeholders stay as written. */
 export function personalize(c: CompiledCampaign, v: RecipientVars): { subject: string; html: string; text: string; headers: Record<string, string> } {
+  const unsub = unsubscribeUrl(v.customerId, v.campaignId);
+  // Each value once per message (the signed links appear in the HTML and the text part).
+  const memo = new Map<string, string | undefined>([["__unsubscribe", unsub]]);
   const fill = (s: string, esc: (x: string) => string) => s.replace(PLACEHOLDER, (m, name: string) => {
-    const value = valueOf(name, v);
+    let value = memo.get(name);
+    if (value === undefined && !memo.has(name)) memo.set(name, (value = valueOf(name, v)));
     return value === undefined ? m : esc(value);
   });
-  const unsub = unsubscribeUrl(v.customerId, v.campaignId);
   return {
     subject: fill(c.subject, (x) => x.replace(/[\r\n]+/g, " ")),
     html: fill(c.html, escapeHtml),
