@@ -35,6 +35,15 @@ const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 
 const PAGE_SKIP = /^\/(assets|api|favicon|robots|sitemap|healthz|__manifest)/;
 
+/** Headers every response carries (the page CSP is set per render in app/entry.server.tsx). */
+export function securityHeaders(_req: Request, res: Response, next: () => void) {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  next();
+}
+
 export interface HttpOptions {
   services: Services;
   mode: "production" | "development";
@@ -47,13 +56,7 @@ export async function createHttpApp(opts: HttpOptions) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
-  app.use((_req, res, next) => {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("X-Frame-Options", "DENY");
-    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    next();
-  });
+  app.use(securityHeaders);
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
   });

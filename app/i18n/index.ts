@@ -59,11 +59,33 @@ export function isLocale(x: unknown): x is Locale {
   return x === "en" || x === "zh-CN";
 }
 
+// Building an Intl formatter costs far more than using one (a page of 25 orders formats dozens of
+// dates and amounts), so formatters are made once per (locale, options) and reused. They are
+// immutable and hold nothing request-specific. The maps stay small: 2 locales × the time zones and
+// currencies in use; past CACHE_MAX entries (e.g. many distinct time zones) a map starts over.
+const CACHE_MAX = 500;
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const moneyFormats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+
+function cached<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    if (map.size >= CACHE_MAX) map.clear();
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}
+
 export function formatDate(locale: Locale, d: Date | string, timeZone = "UTC", withTime = false) {
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", ...(withTime ? { timeStyle: "short" } : {}), timeZone }).format(new Date(d));
+  const f = cached(dateFormats, `${locale}|${timeZone}|${withTime ? 1 : 0}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "medium", ...(withTime ? { timeStyle: "short" } : {}), timeZone }));
+  return f.format(new Date(d));
 }
 
 export function formatMoney(locale: Locale, minor: number, currency: string) {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(locale, { style: "currency", currency }).format(minor / 10 ** digits);
+  const m = cached(moneyFormats, `${locale}|${currency}`, () => ({
+    format: new Intl.NumberFormat(locale, { style: "currency", currency }),
+    digits: new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2,
+  }));
+  return m.format.format(minor / 10 ** m.digits);
 }

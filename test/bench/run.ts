@@ -1,7 +1,13 @@
 // `npm run bench`: boots the real production app in-process and measures, in one run,
 //   1. portal page latency (GET / = customer home with tRPC portal.summary, and GET /account)
 //      with page-view touchpoint recording off and on, and
-//   2. password sign-in throughput (POST /login, argon2id).
+//   2. password sign-in throughput (POST /login, argon2id), and
+//   3. portal pages against a baseline (issue #14): signed-in GET /, /orders (a customer with 200
+//      orders), /rewards, /support, /help and /help/<slug>, each alternating with an empty React
+//      Router page of the same version (build/'s own entry.server, one root route rendering an
+//      empty document) served by createRequestHandler from @react-router/express on another port of
+//      this process with the same Express headers and a CSP nonce, same connections. Printed as a
+//      ratio to that baseline (target ≥ 0.5 and p95 ≤ 50 ms) and written to bench-results.json.
 // Prints a Markdown table (stdout) and one JSON line; progress goes to stderr.
 //
 // Database: with DATABASE_URL set, the bench uses its own database `rapport_bench` on that server
@@ -11,16 +17,27 @@
 // BENCH_SEGMENTS (5 off/on pairs per page), BENCH_PAGE_MAX_S (55: time budget of the measured
 // requests per page, so a slow or busy machine still finishes in about 3 minutes; the table shows
 // the requests actually made), BENCH_SIGNINS (200), BENCH_SIGNIN_CONCURRENCY (8),
-// BENCH_BUILD=1 (rebuild even if build/ exists).
+// BENCH_BUILD=1 (rebuild even if build/ exists), BENCH_SECTIONS (comma list of latency, signin,
+// portal; default all), BENCH_PORTAL_CONCURRENCY (8), BENCH_PORTAL_REQUESTS (1500 per page and
+// per baseline), BENCH_PORTAL_SEGMENTS (3 baseline/page pairs), BENCH_PORTAL_MAX_S (8 per page and
+// per baseline), BENCH_PORTAL_ORDERS (200), BENCH_PORTAL_PAGES (comma list of paths to measure,
+// e.g. /,/rewards,/help/<slug>; default all six).
+import "./production-mode.ts";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { createRequestHandler } from "@react-router/express";
+import express from "express";
 import pg from "pg";
+import { createElement } from "react";
+import { Links, Meta, Scripts, type ServerBuild } from "react-router";
 import { startRapport, ROOT, type Rapport } from "../../server/app.ts";
 import { parseEnv } from "../../server/env.ts";
+import { securityHeaders } from "../../server/http.ts";
 import { DEMO_EMAILS } from "../../prisma/seed.ts";
-import { createCustomer, TEST_PASSWORD } from "../factories/index.ts";
+import { createCustomer, createOrder, TEST_PASSWORD } from "../factories/index.ts";
 import { ensureBuild, freePort, intEnv, machine as machineInfo, percentile, progressLogger, signInOverHttp } from "./lib.ts";
 import { startLoadgen, type Job, type JobResult, type Loadgen } from "./loadgen.ts";
 
@@ -44,6 +61,17 @@ const PAGE_MAX_MS = intEnv("BENCH_PAGE_MAX_S", 55) * 1000;
 const SEGMENT_MAX_MS = PAGE_MAX_MS / (2 * PAIRS);
 const WARMUP_MAX_MS = 10_000;
 const SIGNIN_MAX_MS = 20_000;
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? "latency,signin,portal").split(",").map((x) => x.trim()));
+for (const x of SECTIONS) if (!["latency", "signin", "portal"].includes(x)) throw new Error(`BENCH_SECTIONS: unknown section ${x} (latency, signin, portal)`);
+const PORTAL_CONCURRENCY = intEnv("BENCH_PORTAL_CONCURRENCY", 8);
+const PORTAL_REQUESTS = intEnv("BENCH_PORTAL_REQUESTS", 1500, 2);
+const PORTAL_PAIRS = intEnv("BENCH_PORTAL_SEGMENTS", 3);
+const PORTAL_MAX_MS = intEnv("BENCH_PORTAL_MAX_S", 8) * 1000;
+const PORTAL_ORDERS = intEnv("BENCH_PORTAL_ORDERS", 200);
+const PORTAL_WARMUP = Math.min(WARMUP, 200);
+const PORTAL_TARGET_RATIO = 0.5;
+const PORTAL_TARGET_P95_MS = 50;
+const ORDERS_EMAIL = "bench-orders@bench.rapport.test";
 
 const progress = progressLogger("bench");
 
@@ -97,6 +125,52 @@ function request(url: string, init: { method?: string; headers?: Record<string, 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Baseline: an empty React Router page
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * An empty React Router page of the same version as the app, served like the app: the production
+ * build's own server entry (app/entry.server.tsx: streaming render, CSP nonce) and asset manifest,
+ * but a route tree of just one root route (no loader) that renders an empty document with
+ * <Meta/>, <Links/> and <Scripts/>; Express with the same security headers and
+ * createRequestHandler from @react-router/express, a fresh CSP nonce per request from
+ * getLoadContext. Listens on its own loopback port in this process.
+ */
+async function startBaseline(): Promise<{ url: string; close: () => Promise<void> }> {
+  const appBuild = (await import(path.join(ROOT, "build", "server", "index.js"))) as ServerBuild;
+  const EmptyDocument = () =>
+    createElement("html", { lang: "en" }, createElement("head", null, createElement("meta", { charSet: "utf-8" }), createElement(Meta), createElement(Links)), createElement("body", null, createElement(Scripts)));
+  const rootAssets = appBuild.assets.routes.root!;
+  const build: ServerBuild = {
+    ...appBuild,
+    routes: { root: { id: "root", parentId: undefined, path: "", index: undefined, caseSensitive: undefined, module: { default: EmptyDocument } } },
+    assets: {
+      ...appBuild.assets,
+      routes: { root: { ...rootAssets, hasLoader: false, hasAction: false, hasErrorBoundary: false, imports: [], css: [] } },
+    },
+  };
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(securityHeaders);
+  app.all(/.*/, createRequestHandler({ build, mode: "production", getLoadContext: () => ({ cspNonce: randomBytes(16).toString("base64") }) as never }));
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Statistics and report
 // ---------------------------------------------------------------------------------------------
 
@@ -141,6 +215,22 @@ const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 // ---------------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------------
+
+interface PortalResult {
+  path: string;
+  page: Stats;
+  baseline: Stats;
+  ratio: number;
+  pass: boolean;
+}
+
+const RR_VERSION = (() => {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "react-router", "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "?";
+  }
+})();
 
 interface PageResult {
   path: string;
@@ -234,7 +324,8 @@ async function main() {
     // Whatever happens next, remove what this run adds to the bench database on the way out.
     cleanup = async () => {
       await sql!.query(`DELETE FROM "Session" WHERE "userAgent" = $1`, [UA]);
-      await sql!.query(`DELETE FROM "Touchpoint" WHERE "customerId" = $1 AND "type" = 'page.viewed' AND id >= $2`, [demo.id, firstNewTouchpoint]);
+      await sql!.query(`DELETE FROM "Touchpoint" WHERE "customerId" = $1 AND "type" IN ('page.viewed', 'help.article_viewed') AND id >= $2`, [demo.id, firstNewTouchpoint]);
+      await sql!.query(`DELETE FROM "Touchpoint" WHERE "customerId" IN (SELECT id FROM "Customer" WHERE email = $1) AND "type" = 'page.viewed' AND id >= $2`, [ORDERS_EMAIL, firstNewTouchpoint]);
       await sql!.query(`DELETE FROM "Touchpoint" WHERE "actorUserId" = ANY($1) AND "type" = 'auth.signed_in'`, [benchUserIds]);
       await sql!.query(`DELETE FROM "RateLimit"`);
     };
@@ -274,7 +365,7 @@ async function main() {
 
     // ---- 1. page latency, views off vs on, in 2 × PAIRS alternating segments (off on, on off, …) ----
     const pageResults: PageResult[] = [];
-    for (const p of pages) {
+    for (const p of SECTIONS.has("latency") ? pages : []) {
       const job = { kind: "get" as const, url: `${base}${p.path}`, headers: pageHeaders, concurrency: CONCURRENCY };
       if (WARMUP > 0) {
         progress(`GET ${p.path}: ${WARMUP} warm-up requests`);
@@ -304,13 +395,80 @@ async function main() {
 
     // ---- 2. sign-in throughput ----
     const users = signinEmails.map((email) => ({ email, password: TEST_PASSWORD }));
-    const signinJob = { kind: "signin" as const, url: `${base}/login`, headers: { "user-agent": UA }, users, concurrency: SIGNIN_CONCURRENCY, databaseUrl: rapport.databaseUrl, clearEvery: CLEAR_EVERY };
-    progress(`sign-in: ${users.length} warm-up sign-ins`);
-    checkResults("sign-in warm-up", [await loadgen.run({ ...signinJob, requests: users.length, maxMs: WARMUP_MAX_MS })]);
-    progress(`sign-in: ${SIGNINS} sign-ins, concurrency ${SIGNIN_CONCURRENCY}, ${users.length} users`);
-    const signinRun = await measure({ ...signinJob, requests: SIGNINS, maxMs: SIGNIN_MAX_MS });
-    checkResults("sign-in", [signinRun]);
-    const signin = { ...stats([signinRun]), rateLimitClears: signinRun.rateLimitClears };
+    let signin: (Stats & { rateLimitClears: number }) | undefined;
+    if (SECTIONS.has("signin")) {
+      const signinJob = { kind: "signin" as const, url: `${base}/login`, headers: { "user-agent": UA }, users, concurrency: SIGNIN_CONCURRENCY, databaseUrl: rapport.databaseUrl, clearEvery: CLEAR_EVERY };
+      progress(`sign-in: ${users.length} warm-up sign-ins`);
+      checkResults("sign-in warm-up", [await loadgen.run({ ...signinJob, requests: users.length, maxMs: WARMUP_MAX_MS })]);
+      progress(`sign-in: ${SIGNINS} sign-ins, concurrency ${SIGNIN_CONCURRENCY}, ${users.length} users`);
+      const signinRun = await measure({ ...signinJob, requests: SIGNINS, maxMs: SIGNIN_MAX_MS });
+      checkResults("sign-in", [signinRun]);
+      signin = { ...stats([signinRun]), rateLimitClears: signinRun.rateLimitClears };
+    }
+
+    // ---- 3. portal pages against an empty React Router page (issue #14) ----
+    const portalResults: PortalResult[] = [];
+    if (SECTIONS.has("portal")) {
+      // A customer with PORTAL_ORDERS orders for /orders (created once, kept in the bench database).
+      let ordersCustomer = await services.db.customer.findUnique({ where: { email: ORDERS_EMAIL }, select: { id: true, _count: { select: { orders: true } } } });
+      if (!ordersCustomer) {
+        await createCustomer(services.db, { email: ORDERS_EMAIL, login: true });
+        ordersCustomer = await services.db.customer.findUniqueOrThrow({ where: { email: ORDERS_EMAIL }, select: { id: true, _count: { select: { orders: true } } } });
+      }
+      if (ordersCustomer._count.orders < PORTAL_ORDERS) {
+        progress(`creating ${PORTAL_ORDERS - ordersCustomer._count.orders} orders for ${ORDERS_EMAIL}`);
+        for (let i = ordersCustomer._count.orders; i < PORTAL_ORDERS; i++) await createOrder(services.db, { customerId: ordersCustomer.id });
+      }
+      await clearRateLimits();
+      const ordersCookie = await signInOverHttp(base, { email: ORDERS_EMAIL, password: TEST_PASSWORD }, { userAgent: UA, what: "orders customer" });
+      const article = await services.db.helpArticle.findFirstOrThrow({ where: { locale: "en", publishedAt: { not: null } }, orderBy: { slug: "asc" }, select: { slug: true, title: true } });
+      const portalPages = [
+        { path: "/", cookie: sessionCookie, marker: "pointsAvailable" },
+        { path: "/orders", cookie: ordersCookie, marker: `/orders/` },
+        { path: "/rewards", cookie: sessionCookie, marker: "referral" },
+        { path: "/support", cookie: sessionCookie, marker: "/support/new" },
+        { path: "/help", cookie: sessionCookie, marker: "/help/" },
+        { path: `/help/${article.slug}`, cookie: sessionCookie, marker: article.title.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#x27;") },
+      ];
+      const only = process.env.BENCH_PORTAL_PAGES?.split(",").map((x) => x.trim());
+      if (only) portalPages.splice(0, portalPages.length, ...portalPages.filter((p) => only.includes(p.path) || (p.path.startsWith("/help/") && only.includes("/help/<slug>"))));
+      const baseline = await startBaseline();
+      try {
+        const b = await request(baseline.url, { headers: pageHeaders });
+        if (b.status !== 200 || !b.body.includes("<html") || !b.headers["content-security-policy"]) throw new Error(`baseline GET /: status ${b.status}, ${b.body.slice(0, 200)}`);
+        for (const p of portalPages) {
+          const headers = { ...pageHeaders, cookie: p.cookie };
+          const r = await request(`${base}${p.path}`, { headers });
+          if (r.status !== 200 || !r.body.includes(p.marker)) throw new Error(`GET ${p.path}: status ${r.status}, marker ${JSON.stringify(p.marker)} ${r.body.includes(p.marker) ? "found" : "missing"}`);
+          const pageJob = { kind: "get" as const, url: `${base}${p.path}`, headers, concurrency: PORTAL_CONCURRENCY };
+          const baseJob = { kind: "get" as const, url: baseline.url, headers, concurrency: PORTAL_CONCURRENCY };
+          if (PORTAL_WARMUP > 0) {
+            progress(`portal GET ${p.path}: ${PORTAL_WARMUP} warm-up requests (page and baseline)`);
+            checkResults(`GET ${p.path} warm-up`, [await loadgen.run({ ...pageJob, requests: PORTAL_WARMUP, maxMs: WARMUP_MAX_MS })]);
+            checkResults("baseline warm-up", [await loadgen.run({ ...baseJob, requests: PORTAL_WARMUP, maxMs: WARMUP_MAX_MS })]);
+          }
+          progress(`portal GET ${p.path}: up to ${PORTAL_REQUESTS} requests each for page and baseline in ${2 * PORTAL_PAIRS} alternating segments, concurrency ${PORTAL_CONCURRENCY}`);
+          const runs: Record<"page" | "baseline", Measured[]> = { page: [], baseline: [] };
+          for (let k = 0; k < PORTAL_PAIRS; k++) {
+            const n = Math.floor((PORTAL_REQUESTS * (k + 1)) / PORTAL_PAIRS) - Math.floor((PORTAL_REQUESTS * k) / PORTAL_PAIRS);
+            if (n === 0) continue;
+            for (const v of k % 2 === 0 ? (["baseline", "page"] as const) : (["page", "baseline"] as const)) {
+              const r = await measure({ ...(v === "page" ? pageJob : baseJob), requests: n, maxMs: PORTAL_MAX_MS / PORTAL_PAIRS });
+              checkResults(`GET ${v === "page" ? p.path : "baseline"}`, [r]);
+              runs[v].push(r);
+            }
+          }
+          await services.views.flush();
+          const page = stats(runs.page);
+          const base0 = stats(runs.baseline);
+          const ratio = page.perSecond / base0.perSecond;
+          portalResults.push({ path: p.path, page, baseline: base0, ratio, pass: ratio >= PORTAL_TARGET_RATIO && page.p95 <= PORTAL_TARGET_P95_MS });
+          progress(`portal GET ${p.path}: ${page.perSecond.toFixed(0)} req/s, p95 ${ms(page.p95)} ms; baseline ${base0.perSecond.toFixed(0)} req/s; ratio ${ratio.toFixed(2)}`);
+        }
+      } finally {
+        await baseline.close();
+      }
+    }
 
     progress("cleaning up and stopping Rapport");
     await shutdown();
@@ -327,10 +485,10 @@ async function main() {
     out.push("");
     out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, Node ${machine.node}, ${machine.os}; ${machine.postgres}. Load average before/after: ${machine.loadAverage.before[0]} / ${machine.loadAverage.after[0]}.`);
     out.push("");
-    out.push(`Portal pages as the signed-in demo customer, production build, app and load generator in one process (load in a worker thread), loopback HTTP/1.1 keep-alive, concurrency ${CONCURRENCY}. Up to ${REQUESTS} requests per row (measured requests capped at ${PAGE_MAX_MS / 1000} s per page) after ${WARMUP} warm-up requests per page; off and on alternate in ${2 * PAIRS} segments (off on, on off, …) so background noise hits both alike. CPU ms/req: CPU time of the Node process (app + load-generator thread; PostgreSQL not included) per request.`);
+    if (pageResults.length) out.push(`Portal pages as the signed-in demo customer, production build, app and load generator in one process (load in a worker thread), loopback HTTP/1.1 keep-alive, concurrency ${CONCURRENCY}. Up to ${REQUESTS} requests per row (measured requests capped at ${PAGE_MAX_MS / 1000} s per page) after ${WARMUP} warm-up requests per page; off and on alternate in ${2 * PAIRS} segments (off on, on off, …) so background noise hits both alike. CPU ms/req: CPU time of the Node process (app + load-generator thread; PostgreSQL not included) per request.`);
     out.push("");
-    out.push("| Page | Page-view touchpoints | Requests | p50 ms | p95 ms | p99 ms | Req/s | CPU ms/req | Views recorded |");
-    out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    if (pageResults.length) out.push("| Page | Page-view touchpoints | Requests | p50 ms | p95 ms | p99 ms | Req/s | CPU ms/req | Views recorded |");
+    if (pageResults.length) out.push("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for (const r of pageResults) {
       for (const v of ["off", "on"] as const) {
         const s = r[v];
@@ -347,13 +505,28 @@ async function main() {
       );
     }
     out.push("");
-    out.push("| Sign-in (POST /login, password, argon2id m=19 MiB t=2) | Sign-ins | Users | Concurrency | p50 ms | p95 ms | Sign-ins/s | CPU ms/sign-in |");
-    out.push("|---|---:|---:|---:|---:|---:|---:|---:|");
-    out.push(`| successful sign-ins (302 + session cookie) | ${signin.requests} | ${users.length} | ${SIGNIN_CONCURRENCY} | ${ms(signin.p50)} | ${ms(signin.p95)} | ${signin.perSecond.toFixed(1)} | ${signin.cpuMsPerRequest.toFixed(1)} |`);
-    out.push("");
-    out.push(
-      `Sign-in note: all requests come from one IP, so the bench clears the "RateLimit" table (\`DELETE FROM "RateLimit"\` on the app's database) before every ${CLEAR_EVERY} sign-ins (${signin.rateLimitClears} times, included in the timing) to stay under the 30-per-IP limit; ${users.length} warm-up sign-ins not counted${signin.capped ? `; stopped at the ${SIGNIN_MAX_MS / 1000} s time cap before ${SIGNINS}` : ""}.`,
-    );
+    if (signin) {
+      out.push("| Sign-in (POST /login, password, argon2id m=19 MiB t=2) | Sign-ins | Users | Concurrency | p50 ms | p95 ms | Sign-ins/s | CPU ms/sign-in |");
+      out.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+      out.push(`| successful sign-ins (302 + session cookie) | ${signin.requests} | ${users.length} | ${SIGNIN_CONCURRENCY} | ${ms(signin.p50)} | ${ms(signin.p95)} | ${signin.perSecond.toFixed(1)} | ${signin.cpuMsPerRequest.toFixed(1)} |`);
+      out.push("");
+      out.push(
+        `Sign-in note: all requests come from one IP, so the bench clears the "RateLimit" table (\`DELETE FROM "RateLimit"\` on the app's database) before every ${CLEAR_EVERY} sign-ins (${signin.rateLimitClears} times, included in the timing) to stay under the 30-per-IP limit; ${users.length} warm-up sign-ins not counted${signin.capped ? `; stopped at the ${SIGNIN_MAX_MS / 1000} s time cap before ${SIGNINS}` : ""}.`,
+      );
+      out.push("");
+    }
+    if (portalResults.length) {
+      out.push(
+        `Portal pages vs an empty React Router page (issue #14): signed-in GET, concurrency ${PORTAL_CONCURRENCY}, keep-alive; page and baseline (same React Router ${RR_VERSION}, same entry.server and Express headers, one root route rendering an empty document, another port of this process) alternate in ${2 * PORTAL_PAIRS} segments, up to ${PORTAL_REQUESTS} requests each (capped at ${PORTAL_MAX_MS / 1000} s each); /orders as a customer with ${PORTAL_ORDERS} orders. Target: ratio ≥ ${PORTAL_TARGET_RATIO} and p95 ≤ ${PORTAL_TARGET_P95_MS} ms.`,
+        "",
+        "| Page | Requests | Req/s | p50 ms | p95 ms | CPU ms/req | Baseline req/s | Baseline p95 ms | Ratio | Target | Result |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+      );
+      for (const r of portalResults) {
+        out.push(`| GET ${r.path} | ${r.page.requests} | ${r.page.perSecond.toFixed(0)} | ${ms(r.page.p50)} | ${ms(r.page.p95)} | ${r.page.cpuMsPerRequest.toFixed(1)} | ${r.baseline.perSecond.toFixed(0)} | ${ms(r.baseline.p95)} | ${r.ratio.toFixed(2)} | ≥ ${PORTAL_TARGET_RATIO}, p95 ≤ ${PORTAL_TARGET_P95_MS} ms | ${r.pass ? "pass" : "FAIL"} |`);
+      }
+      out.push("");
+    }
     process.stdout.write(out.join("\n") + "\n\n");
 
     const json = {
@@ -365,9 +538,19 @@ async function main() {
         path: r.path,
         views: Object.fromEntries((["off", "on"] as const).map((v) => [v, { ...roundStats(r[v]), viewsRecorded: r.viewsRecorded[v] }])),
       })),
-      signin: { ...roundStats(signin), rateLimitClears: signin.rateLimitClears },
+      signin: signin ? { ...roundStats(signin), rateLimitClears: signin.rateLimitClears } : null,
+      portal: portalResults.length
+        ? {
+            concurrency: PORTAL_CONCURRENCY,
+            reactRouter: RR_VERSION,
+            target: { ratio: PORTAL_TARGET_RATIO, p95Ms: PORTAL_TARGET_P95_MS },
+            pages: portalResults.map((r) => ({ path: r.path, ...roundStats(r.page), baseline: roundStats(r.baseline), ratio: round(r.ratio), pass: r.pass })),
+          }
+        : null,
     };
     process.stdout.write(JSON.stringify(json) + "\n");
+    fs.writeFileSync(path.join(ROOT, "bench-results.json"), JSON.stringify(json, null, 2) + "\n");
+    progress("wrote bench-results.json");
   } catch (e) {
     await shutdown().catch(() => {});
     throw e;

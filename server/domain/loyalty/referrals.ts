@@ -5,6 +5,7 @@
 // the referrer, and a rate limit on code attempts.
 import { randomInt } from "node:crypto";
 import type { Db, Tx } from "../../db/client.ts";
+import type { ReferralStatus } from "../../db/generated/enums.ts";
 import { enqueueMail } from "../../mail/outbox.ts";
 import { hit, tooMany } from "../auth/rate-limit.ts";
 import { AppError } from "../errors.ts";
@@ -186,13 +187,28 @@ export async function onReferralOrderVoided(tx: Tx, orderId: string, at: Date) {
 }
 
 /** What the referral page shows: the code, link and the referrals made. */
-export async function referralSummary(db: Db, customerId: string) {
-  const code = await ensureReferralCode(db, customerId);
-  const [made, me] = await Promise.all([
-    db.referral.groupBy({ by: ["status"], where: { referrerId: customerId }, _count: true }),
-    db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { createdAt: true, referredBy: { select: { status: true } }, _count: { select: { orders: { where: { paidAt: { not: null } } } } } } }),
+/**
+ * `known`: what the caller already read in this request (the program settings, the customer's
+ * current referral code), so the rewards page does not read them twice.
+ */
+export async function referralSummary(db: Db, customerId: string, known: { settings?: ProgramSettings; referralCode?: string | null } = {}) {
+  // Raw SQL for the two reads (the same as referral.groupBy by status and customer with
+  // referredBy.status and the count of paid orders): Prisma compiled them into four queries on every
+  // visit of /rewards (issue #14).
+  const [code, made, meRows, s] = await Promise.all([
+    known.referralCode ?? ensureReferralCode(db, customerId),
+    db.$queryRaw<{ status: ReferralStatus; _count: number }[]>`SELECT status::text AS status, count(*)::int AS "_count" FROM "Referral" WHERE "referrerId" = ${customerId} GROUP BY status`,
+    db.$queryRaw<{ createdAt: Date; referredStatus: ReferralStatus | null; paidOrders: number }[]>`
+      SELECT c."createdAt", r.status::text AS "referredStatus",
+             (SELECT count(*) FROM "Order" o WHERE o."customerId" = c.id AND o."paidAt" IS NOT NULL)::int AS "paidOrders"
+      FROM "Customer" c LEFT JOIN "Referral" r ON r."referredCustomerId" = c.id
+      WHERE c.id = ${customerId}`,
+    known.settings ?? getSettings(db),
   ]);
-  const s = await getSettings(db);
+  // Gone in the meantime: the same error as before (findUniqueOrThrow).
+  if (!meRows[0]) await db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { id: true } });
+  const row = meRows[0]!;
+  const me = { createdAt: row.createdAt, referredBy: row.referredStatus === null ? null : { status: row.referredStatus }, _count: { orders: row.paidOrders } };
   const counts = Object.fromEntries(made.map((m) => [m.status, m._count])) as Partial<Record<"PENDING" | "QUALIFIED" | "REWARDED" | "REJECTED", number>>;
   const canAttach = !me.referredBy && me._count.orders === 0 && me.createdAt.getTime() >= Date.now() - s.referral.attachWithinDays * DAY_MS;
   return { code, counts, referredStatus: me.referredBy?.status ?? null, canAttach, refereeBonus: s.referral.refereeBonus, referrerBonus: s.referral.referrerBonus };

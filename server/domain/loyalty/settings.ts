@@ -86,14 +86,30 @@ export const DEFAULT_SETTINGS: ProgramSettings = {
   referral: { refereeBonus: 200, referrerBonus: 500, maxPer30Days: 10, attachWithinDays: 30 },
 };
 
+/**
+ * The last document read and what it parsed to. Validating the document costs ~3 ms of CPU (more
+ * than the query) and ran on every rewards page view (issue #14); the row is still read every time,
+ * and a different document (any change, by whatever means) is a different key, so this never
+ * serves stale settings. Like DEFAULT_SETTINGS, the result is shared: callers must not mutate it.
+ */
+let lastParsed: { json: string; settings: ProgramSettings } | undefined;
+
 /** The settings in force now (defaults until an admin saves). Read inside the caller's transaction. */
 export async function getSettings(tx: Tx): Promise<ProgramSettings> {
   const row = await tx.setting.findUnique({ where: { key: SETTINGS_KEY } });
   if (!row) return DEFAULT_SETTINGS;
-  const parsed = programSchema.safeParse(row.value);
+  const json = JSON.stringify(row.value);
+  if (lastParsed?.json === json) return lastParsed.settings;
+  const settings = parseSettingsDocument(row.value);
+  lastParsed = { json, settings };
+  return settings;
+}
+
+function parseSettingsDocument(value: unknown): ProgramSettings {
+  const parsed = programSchema.safeParse(value);
   // A document written by an older version: fall back field by field to the defaults.
   if (parsed.success) return parsed.data;
-  const merged = programSchema.safeParse({ ...DEFAULT_SETTINGS, ...(row.value as object) });
+  const merged = programSchema.safeParse({ ...DEFAULT_SETTINGS, ...(value as object) });
   return merged.success ? merged.data : DEFAULT_SETTINGS;
 }
 

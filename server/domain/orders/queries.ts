@@ -2,7 +2,7 @@
 // customer id, so another customer's order is NOT_FOUND, never FORBIDDEN), and the staff search
 // and detail. Status changes live in lifecycle.ts; return requests in returns.ts.
 import type { Db } from "../../db/client.ts";
-import type { OrderStatus, Prisma, ReturnStatus } from "../../db/generated/client.ts";
+import { Prisma, type OrderStatus, type ReturnStatus } from "../../db/generated/client.ts";
 import { AppError } from "../errors.ts";
 import { ORDER_TRANSITIONS } from "./lifecycle.ts";
 import { returnableQuantities, returnEligibility, returnWindow } from "./returns.ts";
@@ -27,37 +27,44 @@ export function orderNumberTerm(q: string): string {
  * `Order(customerId, placedAt DESC)`: the cost depends on this customer's orders only, not on the
  * size of the table (see test/bench/order-list.ts).
  */
+interface CustomerOrderRow {
+  number: string;
+  status: OrderStatus;
+  currency: string;
+  totalMinor: number;
+  refundedMinor: number;
+  placedAt: Date;
+  deliveredAt: Date | null;
+  itemCount: number;
+  firstItem: string | null;
+  lines: number;
+}
+
 export async function listCustomerOrders(db: Db, customerId: string, opts: { status?: OrderStatus; q?: string; page?: number; pageSize?: number }) {
   const pageSize = Math.min(Math.max(opts.pageSize ?? ORDER_PAGE_SIZE, 1), 100);
   const term = orderNumberTerm(opts.q ?? "");
-  const where: Prisma.OrderWhereInput = { customerId };
-  if (opts.status) where.status = opts.status;
-  if (term) where.number = { contains: term, mode: "insensitive" };
-  const total = await db.order.count({ where });
+  // Raw SQL (two statements) rather than Prisma count + findMany with nested items, which were
+  // three queries plus their compilation per page view (issue #14). Same filters: `contains` +
+  // insensitive is ILIKE, and `term` cannot hold LIKE wildcards (orderNumberTerm).
+  const where = Prisma.sql`o."customerId" = ${customerId}${opts.status ? Prisma.sql` AND o.status = ${opts.status}::"OrderStatus"` : Prisma.empty}${term ? Prisma.sql` AND o.number ILIKE ${`%${term}%`}` : Prisma.empty}`;
+  const [{ total }] = await db.$queryRaw<[{ total: number }]>`SELECT count(*)::int AS total FROM "Order" o WHERE ${where}`;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(opts.page ?? 1, 1), pages);
-  const rows = await db.order.findMany({
-    where,
-    orderBy: [{ placedAt: "desc" }, { id: "desc" }],
-    skip: (page - 1) * pageSize,
-    take: pageSize,
-    select: {
-      number: true,
-      status: true,
-      currency: true,
-      totalMinor: true,
-      refundedMinor: true,
-      placedAt: true,
-      deliveredAt: true,
-      items: { select: { name: true, quantity: true }, orderBy: { id: "asc" } },
-    },
-  });
+  const rows = await db.$queryRaw<CustomerOrderRow[]>`
+    SELECT o.number, o.status::text AS status, o.currency, o."totalMinor", o."refundedMinor", o."placedAt", o."deliveredAt",
+           coalesce(i."itemCount", 0)::int AS "itemCount", i."firstItem", coalesce(i.lines, 0)::int AS lines
+    FROM "Order" o
+    LEFT JOIN LATERAL (
+      SELECT sum(quantity) AS "itemCount", count(*) AS lines, (array_agg(name ORDER BY id))[1] AS "firstItem" FROM "OrderItem" WHERE "orderId" = o.id
+    ) i ON true
+    WHERE ${where}
+    ORDER BY o."placedAt" DESC, o.id DESC
+    OFFSET ${(page - 1) * pageSize} LIMIT ${pageSize}`;
   return {
-    items: rows.map(({ items, ...o }) => ({
+    items: rows.map(({ lines, firstItem, ...o }) => ({
       ...o,
-      itemCount: items.reduce((s, i) => s + i.quantity, 0),
-      firstItem: items[0]?.name ?? null,
-      otherItems: Math.max(0, items.length - 1),
+      firstItem: firstItem ?? null,
+      otherItems: Math.max(0, lines - 1),
     })),
     total,
     page,
