@@ -20,6 +20,7 @@ export default [
   route("invite", "routes/auth/invite.tsx"),
   route("account", "routes/account/index.tsx"),
   route("account/export", "routes/account/export.tsx"),
+  route("account/erasure", "routes/account/erasure.tsx"),
   // --- orders (customer) ---
   route("orders", "routes/orders/index.tsx"),
   route("orders/:number", "routes/orders/detail.tsx"),
@@ -59,6 +60,7 @@ export default [
     route("inbox", "routes/staff/inbox.tsx"),
     route("customers", "routes/staff/customers.tsx"),
     route("customers/:id", "routes/staff/customer.tsx"),
+    route("privacy-requests", "routes/staff/privacy-requests.tsx"),
   ]),
   // marketers
   ...prefix("marketing", [

@@ -122,6 +122,20 @@ const en = {
     ignore: "If you weren't expecting this invitation, you can ignore this email.",
   },
 
+  "privacy-erasure-confirm": {
+    subject: "Confirm your request to erase your Rapport data",
+    preview: "One click confirms that you want your personal data erased.",
+    heading: "Confirm your erasure request",
+    body:
+      "We received a request from your Rapport account to erase your personal data: your name, " +
+      "email address and other profile details, your sign-in, what you wrote in support requests " +
+      "and surveys, and your attachments. Once our team has processed it you can no longer sign in.",
+    kept: "Your orders, refunds and points history are kept without your name or contact details, so that our accounts stay correct.",
+    button: "Confirm the erasure request",
+    expiry: (hours: number): string => `This link expires in ${plural(hours, "hour", "hours")} and can only be used once.`,
+    ignore: "If you didn't ask for this, ignore this email: nothing is erased without this confirmation.",
+  },
+
 };
 
 /** The shape every locale must provide (defined by the English table). */
@@ -187,6 +201,19 @@ const zhCN: EmailStrings = {
     button: "接受邀请",
     expiry: (days) => `此邀请将在 ${days} 天后失效。`,
     ignore: "如果您并未预期收到此邀请，请忽略此邮件。",
+  },
+
+  "privacy-erasure-confirm": {
+    subject: "请确认删除您 Rapport 数据的请求",
+    preview: "点击一下即可确认您要删除个人数据。",
+    heading: "确认删除请求",
+    body:
+      "我们收到了来自您 Rapport 账户的删除个人数据请求，将删除：您的姓名、邮箱地址及其他资料、" +
+      "登录账户、您在客服请求和问卷中填写的内容以及附件。我们的团队处理后，您将无法再登录。",
+    kept: "为保证账目准确，您的订单、退款和积分记录会保留，但不再包含您的姓名和联系方式。",
+    button: "确认删除请求",
+    expiry: (hours) => `该链接将在 ${hours} 小时后失效，且只能使用一次。`,
+    ignore: "如果这不是您本人的操作，请忽略此邮件：未经此确认，任何数据都不会被删除。",
   },
 
 };

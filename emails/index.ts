@@ -15,6 +15,7 @@ import { ticketReply } from "./ticket-reply.tsx";
 import { ticketSolvedCsat } from "./ticket-solved-csat.tsx";
 import { returnRequested } from "./return-requested.tsx";
 import { npsSurvey } from "./nps-survey.tsx";
+import { privacyErasureConfirm } from "./privacy-erasure-confirm.tsx";
 import { loyaltyCode } from "./loyalty-code.tsx";
 import { loyaltyCodeExpired } from "./loyalty-code-expired.tsx";
 import { loyaltyExpiryReminder } from "./loyalty-expiry-reminder.tsx";
@@ -50,6 +51,7 @@ const templates = {
   "ticket-solved-csat": ticketSolvedCsat,
   "return-requested": returnRequested,
   "nps-survey": npsSurvey,
+  "privacy-erasure-confirm": privacyErasureConfirm,
 } as const;
 
 export type TemplateName = keyof typeof templates;

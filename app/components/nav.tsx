@@ -20,6 +20,7 @@ const AGENT: Item[] = [
   { to: "/staff/orders", label: "common.orders" },
   { to: "/staff/help", label: "help.staffTitle" },
   { to: "/staff/loyalty", label: "rewards.staffIndexTitle" },
+  { to: "/staff/privacy-requests", label: "staff.privacyRequestsTitle" },
 ];
 const MARKETER: Item[] = [
   { to: "/marketing/segments", label: "common.segments" },

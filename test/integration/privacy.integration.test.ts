@@ -276,6 +276,157 @@ describe("privacy.erase", () => {
   });
 });
 
+describe("erasure and stored Stripe events", () => {
+  /** A checkout session and a refund as Stripe sends them, with the buyer's identity in them. */
+  function stripeEvents(tag: string, person: { name: string; email: string }, refs: { session: string; pi: string }) {
+    const address = { line1: `${tag} 12 Tea Street`, city: "Springfield", postal_code: "12345", country: "US", line2: null, state: null };
+    return [
+      {
+        id: `evt_cs_${tag}`,
+        type: "checkout.session.completed",
+        created: 1_700_000_000,
+        data: { object: { id: refs.session, object: "checkout.session", payment_intent: refs.pi, amount_total: 4451, currency: "usd", customer_email: person.email, customer_details: { email: person.email, name: person.name, phone: "+1 555 0199", address, tax_ids: [] }, shipping_details: { name: person.name, address }, metadata: { orderRef: tag } } },
+      },
+      {
+        id: `evt_ch_${tag}`,
+        type: "charge.refunded",
+        created: 1_700_000_100,
+        data: { object: { id: `ch_${tag}`, object: "charge", payment_intent: refs.pi, amount: 4451, amount_refunded: 1000, receipt_email: person.email, billing_details: { email: person.email, name: person.name, phone: "+1 555 0199", address }, payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" } } } },
+      },
+    ];
+  }
+
+  async function customerWithStripeOrder(tag: string) {
+    const c = await createCustomer(db(), { login: true, name: `Payer ${tag}` });
+    const order = await createOrder(db(), { customerId: c.id, status: "PAID", currency: "USD" });
+    const refs = { session: `cs_test_${tag}`, pi: `pi_test_${tag}` };
+    await db().order.update({ where: { id: order.id }, data: { stripeCheckoutSessionId: refs.session, stripePaymentIntentId: refs.pi } });
+    const events = stripeEvents(tag, { name: c.name!, email: c.email }, refs);
+    for (const e of events) await db().stripeEvent.create({ data: { id: e.id, type: e.type, paymentIntentId: refs.pi, checkoutSessionId: e.type.startsWith("checkout") ? refs.session : null, payload: e, appliedAt: new Date(), orderId: e.type.startsWith("checkout") ? order.id : null } });
+    return { c, order, events };
+  }
+
+  it("redacts the billing name, email, phone and address in the customer's Stripe events, keeping the events and their amounts", async () => {
+    const admin = await createStaff(db(), { role: "ADMIN" });
+    const tag = randomBytes(4).toString("hex");
+    const { c, events } = await customerWithStripeOrder(`a${tag}`);
+    const bystander = await customerWithStripeOrder(`b${tag}`);
+    const bystanderBefore = await db().stripeEvent.findMany({ where: { id: { in: bystander.events.map((e) => e.id) } }, orderBy: { id: "asc" } });
+
+    const { caller } = await callerAs({ userId: admin.id });
+    const r = await caller.privacy.erase({ customerId: c.id, confirmEmail: c.email, reason: "Asked in writing" });
+    expect(r).toMatchObject({ stripeEventsRedacted: 2 });
+
+    const after = await db().stripeEvent.findMany({ where: { id: { in: events.map((e) => e.id) } }, orderBy: { id: "asc" } });
+    expect(after).toHaveLength(2);
+    for (const e of after) {
+      const text = JSON.stringify(e.payload);
+      expect(text).not.toContain(c.email);
+      expect(text).not.toContain(c.name!);
+      expect(text).not.toContain("+1 555 0199");
+      expect(text).not.toContain("12 Tea Street");
+      expect(e.appliedAt).toBeInstanceOf(Date);
+    }
+    const cs = after.find((e) => e.type === "checkout.session.completed")!.payload as { id: string; data: { object: Record<string, unknown> } };
+    expect(cs.id).toBe(events[0]!.id);
+    expect(cs.data.object).toMatchObject({ id: `cs_test_a${tag}`, payment_intent: `pi_test_a${tag}`, amount_total: 4451, currency: "usd", customer_email: null, customer_details: { email: null, name: null, phone: null, address: null }, shipping_details: { name: null, address: null }, metadata: { orderRef: `a${tag}` } });
+    const ch = after.find((e) => e.type === "charge.refunded")!.payload as { data: { object: Record<string, unknown> } };
+    expect(ch.data.object).toMatchObject({ amount: 4451, amount_refunded: 1000, receipt_email: null, billing_details: { email: null, name: null, phone: null, address: null }, payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" } } });
+
+    // The event ids stay, so a redelivery is still recognised and not applied twice.
+    const { receiveStripeEvent } = await import("../../server/domain/orders/stripe-events.ts");
+    expect(await receiveStripeEvent(db(), events[1]!)).toEqual({ status: "duplicate" });
+    // Another customer's events are untouched.
+    expect(await db().stripeEvent.findMany({ where: { id: { in: bystander.events.map((e) => e.id) } }, orderBy: { id: "asc" } })).toEqual(bystanderBefore);
+    expect(JSON.stringify(bystanderBefore.map((e) => e.payload))).toContain(bystander.c.email);
+    const entry = await db().auditLog.findFirstOrThrow({ where: { action: "privacy.customer_erased", targetId: c.id } });
+    expect(entry.data).toMatchObject({ stripeEventsRedacted: 2 });
+  });
+});
+
+describe("self-service erasure requests", () => {
+  async function requestedBy(c: { id: string; email: string }) {
+    const mail = await db().mailOutbox.findFirstOrThrow({ where: { customerId: c.id, template: "privacy-erasure-confirm" }, orderBy: { createdAt: "desc" } });
+    expect(mail.to).toBe(c.email);
+    const url = new URL((mail.props as { url: string }).url);
+    expect(url.pathname).toBe("/account/erasure");
+    expect((mail.props as { expiresInHours: number }).expiresInHours).toBe(24);
+    return url.searchParams.get("token")!;
+  }
+
+  it("a customer asks, confirms by the emailed link, sees it pending; staff see it and erasing marks it done", async () => {
+    const admin = await createStaff(db(), { role: "ADMIN" });
+    const agent = await createStaff(db(), { role: "AGENT" });
+    const c = await createCustomer(db(), { login: true });
+    const other = await createCustomer(db(), { login: true });
+    const me = (await callerAs({ userId: c.userId })).caller;
+    expect(await me.privacy.myErasureRequest()).toEqual({ pendingSince: null, linkSentAt: null, linkExpiresAt: null });
+
+    await me.privacy.requestErasure({ acknowledge: true });
+    const token = await requestedBy(c);
+    expect(await db().erasureRequest.count({ where: { customerId: c.id, tokenHash: sha256(token) } })).toBe(1);
+    const sent = await me.privacy.myErasureRequest();
+    expect(sent.pendingSince).toBeNull();
+    expect(sent.linkSentAt).toBeInstanceOf(Date);
+    // Not confirmed yet: staff see nothing.
+    expect((await (await callerAs({ userId: agent.id })).caller.privacy.status({ customerId: c.id })).requestedAt).toBeNull();
+
+    // A wrong token, or someone else using the link, confirms nothing.
+    expect(await me.privacy.confirmErasure({ token: "not-a-token" }).catch((e: unknown) => e)).toMatchObject({ code: "BAD_REQUEST", cause: { fieldErrors: { token: "errors.tokenInvalid" } } });
+    expect(await (await callerAs({ userId: other.userId })).caller.privacy.confirmErasure({ token }).catch((e: unknown) => e)).toMatchObject({ code: "BAD_REQUEST", cause: { fieldErrors: { token: "errors.tokenInvalid" } } });
+    expect(await db().erasureRequest.count({ where: { customerId: c.id, confirmedAt: { not: null } } })).toBe(0);
+
+    const confirmed = await me.privacy.confirmErasure({ token });
+    expect(confirmed.confirmedAt).toBeInstanceOf(Date);
+    expect(await me.privacy.confirmErasure({ token }).catch((e: unknown) => e)).toMatchObject({ code: "BAD_REQUEST", cause: { fieldErrors: { token: "errors.tokenUsed" } } });
+    expect((await me.privacy.myErasureRequest()).pendingSince).toEqual(confirmed.confirmedAt);
+    expect(await me.privacy.requestErasure({ acknowledge: true }).catch((e: unknown) => e)).toMatchObject({ code: "CONFLICT", cause: { fieldErrors: { form: "account.erasureErrPending" } } });
+    expect(await db().touchpoint.count({ where: { customerId: c.id, type: { in: ["privacy.erasure_requested", "privacy.erasure_confirmed"] } } })).toBe(2);
+
+    // Staff: on the customer page and in the list; customers cannot list requests.
+    const staff = (await callerAs({ userId: agent.id })).caller;
+    expect((await staff.privacy.status({ customerId: c.id })).requestedAt).toEqual(confirmed.confirmedAt);
+    expect((await staff.privacy.pendingRequests()).filter((p) => p.customerId === c.id)).toEqual([expect.objectContaining({ customerId: c.id, email: c.email, confirmedAt: confirmed.confirmedAt })]);
+    expect(await codeOf(me.privacy.pendingRequests())).toBe("FORBIDDEN");
+
+    // The existing erase action processes it.
+    await (await callerAs({ userId: admin.id })).caller.privacy.erase({ customerId: c.id, confirmEmail: c.email, reason: "Self-service request" });
+    const row = await db().erasureRequest.findFirstOrThrow({ where: { customerId: c.id, confirmedAt: { not: null } } });
+    expect(row.completedAt).toBeInstanceOf(Date);
+    expect(row.completedById).toBe(admin.id);
+    expect((await staff.privacy.pendingRequests()).some((p) => p.customerId === c.id)).toBe(false);
+    const entry = await db().auditLog.findFirstOrThrow({ where: { action: "privacy.customer_erased", targetId: c.id } });
+    expect(entry.data).toMatchObject({ requestsCompleted: 1 });
+  });
+
+  it("an expired link confirms nothing; a new request replaces the old link", async () => {
+    const c = await createCustomer(db(), { login: true });
+    const me = (await callerAs({ userId: c.userId })).caller;
+    await me.privacy.requestErasure({ acknowledge: true });
+    const first = await requestedBy(c);
+    await db().erasureRequest.updateMany({ where: { tokenHash: sha256(first) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await me.privacy.confirmErasure({ token: first }).catch((e: unknown) => e)).toMatchObject({ code: "BAD_REQUEST", cause: { fieldErrors: { token: "errors.tokenExpired" } } });
+
+    await me.privacy.requestErasure({ acknowledge: true });
+    const second = await requestedBy(c);
+    expect(second).not.toBe(first);
+    await me.privacy.requestErasure({ acknowledge: true });
+    const third = await requestedBy(c);
+    expect(await me.privacy.confirmErasure({ token: second }).catch((e: unknown) => e)).toMatchObject({ code: "BAD_REQUEST", cause: { fieldErrors: { token: "errors.tokenExpired" } } });
+    await me.privacy.confirmErasure({ token: third });
+    expect(await db().erasureRequest.count({ where: { customerId: c.id, confirmedAt: { not: null } } })).toBe(1);
+  });
+
+  it("needs the explicit acknowledgement and a customer login", async () => {
+    const c = await createCustomer(db(), { login: true });
+    const admin = await createStaff(db(), { role: "ADMIN" });
+    expect(await codeOf((await callerAs({ userId: c.userId })).caller.privacy.requestErasure({} as never))).toBe("BAD_REQUEST");
+    expect(await codeOf((await callerAs({ userId: admin.id })).caller.privacy.requestErasure({ acknowledge: true }))).toBe("FORBIDDEN");
+    expect(await codeOf((await callerAs()).caller.privacy.requestErasure({ acknowledge: true }))).toBe("UNAUTHORIZED");
+    expect(await db().erasureRequest.count({ where: { customerId: c.id } })).toBe(0);
+  });
+});
+
 describe("privacy over HTTP", () => {
   let app: Rapport;
   beforeAll(async () => {
@@ -335,5 +486,43 @@ describe("privacy over HTTP", () => {
     expect(after).toContain("personal data was erased on");
     expect(after).not.toContain("Erin Erasable");
     expect(after).not.toContain('name="confirmEmail"');
+  });
+
+  it("a customer requests erasure on /account and confirms it from the email without JavaScript; staff see it pending", async () => {
+    const c = await createCustomer(db(), { login: true, name: "Rita Requester" });
+    const agent = await createStaff(db(), { role: "AGENT" });
+    const cookie = await signIn(c.email);
+    const form = (url: string, fields: Record<string, string>) => fetch(url, { method: "POST", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields), redirect: "manual" });
+
+    const page = await (await fetch(`${app.url}/account`, { headers: { cookie } })).text();
+    expect(page).toContain("Erase my personal data");
+    expect(page).toContain('name="acknowledge"');
+
+    const unticked = await form(`${app.url}/account`, { intent: "erasure" });
+    expect(unticked.status).toBe(400);
+    expect(await unticked.text()).toContain("Tick the box to confirm that you understand.");
+    expect(await db().erasureRequest.count({ where: { customerId: c.id } })).toBe(0);
+
+    const asked = await form(`${app.url}/account`, { intent: "erasure", acknowledge: "on" });
+    expect(asked.status).toBe(200);
+    expect(await asked.text()).toContain("Follow the link in it to confirm your request.");
+    const mail = await db().mailOutbox.findFirstOrThrow({ where: { customerId: c.id, template: "privacy-erasure-confirm" } });
+    const link = new URL((mail.props as { url: string }).url);
+    const token = link.searchParams.get("token")!;
+
+    const confirmPage = await (await fetch(`${app.url}/account/erasure?token=${encodeURIComponent(token)}`, { headers: { cookie } })).text();
+    expect(confirmPage).toContain("Confirm the erasure request");
+    expect(confirmPage).toContain(`value="${token}"`);
+    expect(await db().erasureRequest.count({ where: { customerId: c.id, confirmedAt: { not: null } } })).toBe(0);
+    const confirmed = await form(`${app.url}/account/erasure`, { token });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain("Your erasure request is confirmed");
+    expect(await (await fetch(`${app.url}/account`, { headers: { cookie } })).text()).toContain("You confirmed your erasure request on");
+
+    const staffCookie = await signIn(agent.email);
+    const list = await (await fetch(`${app.url}/staff/privacy-requests`, { headers: { cookie: staffCookie } })).text();
+    expect(list).toContain(`/staff/customers/${c.id}`);
+    expect(list).toContain("Rita Requester");
+    expect(await (await fetch(`${app.url}/staff/customers/${c.id}`, { headers: { cookie: staffCookie } })).text()).toContain("The customer asked for their personal data to be erased");
   });
 });

@@ -23,6 +23,7 @@ const samples: { [K in TemplateName]: TemplateProps[K] } = {
   "verify-email": { name: "Ann Lee", url: "https://rapport.test/verify-email?token=v3r1fy&next=%2Forders" },
   "magic-link": { url: "https://rapport.test/auth/magic?token=m4g1c&next=%2F", expiresInMinutes: 15 },
   "password-reset": { url: "https://rapport.test/reset-password?token=r3s3t&x=1", expiresInMinutes: 60 },
+  "privacy-erasure-confirm": { url: "https://rapport.test/account/erasure?token=3r4s3&x=1", expiresInHours: 24 },
   "staff-invite": {
     inviterName: "Grace Hopper",
     role: "AGENT",

@@ -1,4 +1,4 @@
-import { Form, useActionData, useNavigation } from "react-router";
+import { data, Form, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/index";
 import { Field, FormError, Notice, type FormResult } from "#app/components/form.tsx";
 import { attempt, formValues, isFormFailure, tagged } from "#app/lib/forms.server.ts";
@@ -13,7 +13,9 @@ export function meta({ data }: Route.MetaArgs) {
 export async function loader({ context, request }: Route.LoaderArgs) {
   requireUser(context, request);
   const [profile, sessions] = await Promise.all([context.trpc.account.profile(), context.trpc.account.sessions()]);
-  return { profile, sessions, title: `${translator(context.ctx.locale)("account.title")} · Rapport` };
+  const isCustomer = Boolean(profile.customerId) && !context.ctx.session?.user.staffRole;
+  const erasure = isCustomer ? await context.trpc.privacy.myErasureRequest() : null;
+  return { profile, sessions, erasure, title: `${translator(context.ctx.locale)("account.title")} · Rapport` };
 }
 
 export async function action({ request, context }: Route.ActionArgs) {
@@ -33,6 +35,12 @@ export async function action({ request, context }: Route.ActionArgs) {
     const r = await attempt(() => context.trpc.account.revokeSession({ id: String(form.get("sessionId") ?? "") }));
     return isFormFailure(r) ? tagged(r, { intent }) : { ok: true, intent };
   }
+  if (intent === "erasure") {
+    // The checkbox is the customer's explicit "yes, I understand"; unticked, nothing is sent.
+    if (form.get("acknowledge") !== "on") return data({ ok: false, intent, fieldErrors: { acknowledge: "account.erasureErrAcknowledge" }, formError: null }, { status: 400 });
+    const r = await attempt(() => context.trpc.privacy.requestErasure({ acknowledge: true }));
+    return isFormFailure(r) ? tagged(r, { intent }) : { ok: true, intent };
+  }
   return { ok: false, intent, formError: "errors.invalid" };
 }
 
@@ -41,7 +49,7 @@ const ZONES = ["UTC", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Si
 export default function Account({ loaderData }: Route.ComponentProps) {
   const t = useT();
   const locale = useLocale();
-  const { profile, sessions } = loaderData;
+  const { profile, sessions, erasure } = loaderData;
   const result = useActionData<typeof action>() as (FormResult & { intent?: string }) | undefined;
   const busy = useNavigation().state === "submitting";
   const errorsFor = (intent: string) => (result?.intent === intent ? (result.fieldErrors ?? {}) : {});
@@ -162,9 +170,55 @@ export default function Account({ loaderData }: Route.ComponentProps) {
               {t("account.downloadData")}
             </a>
           </p>
-          <p className="hint">{t("account.erasureInfo")}</p>
         </section>
       ) : null}
+
+      {erasure ? <ErasureRequest erasure={erasure} timeZone={profile.timeZone} result={result?.intent === "erasure" ? result : undefined} busy={busy} /> : null}
+    </section>
+  );
+}
+
+/** Asking for one's personal data to be erased: explanation, an "I understand" box, one button.
+ *  The request only counts once confirmed from the email; then it shows here as pending. */
+function ErasureRequest({ erasure, timeZone, result, busy }: { erasure: { pendingSince: Date | string | null; linkSentAt: Date | string | null; linkExpiresAt: Date | string | null }; timeZone: string; result?: FormResult; busy: boolean }) {
+  const t = useT();
+  const locale = useLocale();
+  const ack = result?.fieldErrors?.acknowledge;
+  return (
+    <section aria-labelledby="erasure-h" className="panel">
+      <h2 id="erasure-h">{t("account.erasureTitle")}</h2>
+      {erasure.pendingSince ? (
+        <p className="notice" role="status">
+          {t("account.erasurePending", { date: formatDate(locale, erasure.pendingSince, timeZone, true) })}
+        </p>
+      ) : (
+        <>
+          <p>{t("account.erasureIntro")}</p>
+          <p>{t("account.erasureKept")}</p>
+          <p className="hint">{t("account.erasureHow")}</p>
+          {result?.ok ? <Notice>{t("account.erasureLinkSent")}</Notice> : null}
+          {!result?.ok && erasure.linkSentAt && erasure.linkExpiresAt ? <p className="hint">{t("account.erasureAwaiting", { date: formatDate(locale, erasure.linkExpiresAt, timeZone, true) })}</p> : null}
+          <FormError error={result?.formError} />
+          <Form method="post" className="stack" noValidate>
+            <input type="hidden" name="intent" value="erasure" />
+            <div className={`field${ack ? " has-error" : ""}`}>
+              <label className="check">
+                <input type="checkbox" name="acknowledge" aria-invalid={ack ? true : undefined} /> {t("account.erasureAcknowledge")}
+              </label>
+              {ack ? (
+                <p className="field-error" role="alert">
+                  {fieldMessage(t, ack)}
+                </p>
+              ) : null}
+            </div>
+            <div className="actions">
+              <button type="submit" className="button danger" disabled={busy}>
+                {t("account.erasureButton")}
+              </button>
+            </div>
+          </Form>
+        </>
+      )}
     </section>
   );
 }

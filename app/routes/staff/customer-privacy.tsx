@@ -5,10 +5,18 @@ import { Field, FormError, Notice, type FormResult } from "#app/components/form.
 import { formatDate } from "#app/i18n/index.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
 
-export function ErasedNotice({ erasedAt }: { erasedAt: Date | string | null }) {
+/** "Erased on …", or the customer's own confirmed request waiting to be processed. */
+export function ErasedNotice({ erasedAt, requestedAt }: { erasedAt: Date | string | null; requestedAt?: Date | string | null }) {
   const t = useT();
   const locale = useLocale();
   const tz = useRoot().user?.timeZone ?? "UTC";
+  if (!erasedAt && requestedAt) {
+    return (
+      <p className="notice warning" role="status">
+        {t("staff.privacyRequested", { date: formatDate(locale, requestedAt, tz, true) })}
+      </p>
+    );
+  }
   if (!erasedAt) return null;
   return (
     <p className="notice" role="status">

@@ -46,6 +46,7 @@ export async function loader({ context, request, params }: Route.LoaderArgs) {
     customer,
     insights,
     erasedAt: privacy.erasedAt,
+    erasureRequestedAt: privacy.requestedAt,
     timeline,
     filters: { type: type ?? "", channel: channel ?? "", paged: Boolean(cursor) && !invalidCursor },
     invalidCursor,
@@ -115,7 +116,7 @@ function timelineHref(customerId: string, filters: { type: string; channel: stri
 }
 
 export default function Customer({ loaderData }: Route.ComponentProps) {
-  const { customer: c, insights, timeline, filters, invalidCursor, erasedAt } = loaderData;
+  const { customer: c, insights, timeline, filters, invalidCursor, erasedAt, erasureRequestedAt } = loaderData;
   const result = useActionData<typeof action>() as (FormResult & { npsSent?: boolean; intent?: string; erased?: boolean }) | undefined;
   const t = useT();
   const locale = useLocale();
@@ -134,7 +135,7 @@ export default function Customer({ loaderData }: Route.ComponentProps) {
           {c.name ? <>{c.email} </> : null}
           <span className="badge">{t("staff.tierBadge", { tier: tierLabel(t, c.tier) })}</span>
         </p>
-        <ErasedNotice erasedAt={erasedAt} />
+        <ErasedNotice erasedAt={erasedAt} requestedAt={erasureRequestedAt} />
       </header>
 
       <div className="cards">

@@ -14,6 +14,8 @@ import { LIMITS } from "../auth/accounts.ts";
 import { AppError, type FieldMessage } from "../errors.ts";
 import { attachmentsDir } from "../support/attachments.ts";
 import { recordTouchpoint } from "../touchpoints/record.ts";
+import { pendingErasureRequest } from "./requests.ts";
+import { redactStripeEventsOfOrders } from "./stripe-redact.ts";
 
 /** What replaces free text the customer wrote (ticket messages and subjects, comments). */
 export const ERASED_TEXT = "[erased]";
@@ -112,8 +114,13 @@ export async function eraseCustomer(db: Db, actor: { id: string; ip?: string | n
           WHERE NOT (e.k = ANY(${PERSONAL_METADATA_KEYS}::text[]) AND jsonb_typeof(e.v) = 'string'))
         WHERE "customerId" = ${c.id} AND jsonb_typeof("metadata") = 'object' AND "metadata" ?| ${PERSONAL_METADATA_KEYS}::text[]`;
 
+      // Stripe events stay (idempotency, reconciliation); the billing/shipping identity in them goes.
+      const stripeEventsRedacted = await redactStripeEventsOfOrders(tx, c.id);
+      // The customer's own confirmed requests (/account) are done with this erasure.
+      const requests = await tx.erasureRequest.updateMany({ where: { customerId: c.id, confirmedAt: { not: null }, completedAt: null }, data: { completedAt: now, completedById: actor.id } });
+
       await recordTouchpoint(tx, { customerId: c.id, type: "privacy.erased", channel: "staff", actorUserId: actor.id, occurredAt: now });
-      const counts = { tickets: ticketIds.length, messagesRedacted: messages.count, attachmentsDeleted: attachments.length, mailCancelled: cancelled.count, touchpointsRedacted: touchpoints };
+      const counts = { tickets: ticketIds.length, messagesRedacted: messages.count, attachmentsDeleted: attachments.length, mailCancelled: cancelled.count, touchpointsRedacted: touchpoints, stripeEventsRedacted, requestsCompleted: requests.count };
       // Never the old address in clear: its SHA-256 lets a later request ("was I erased?") be matched.
       await audit(tx, { actorId: actor.id, action: "privacy.customer_erased", targetType: "customer", targetId: c.id, ip: actor.ip ?? null, data: { reason, emailSha256: sha256(c.email.toLowerCase()), loginUserId: c.user?.id ?? null, ...counts } });
       return { attachmentIds: attachments.map((a) => a.id), counts };
@@ -135,9 +142,11 @@ export async function eraseCustomer(db: Db, actor: { id: string; ip?: string | n
   return { customerId: c.id, erasedAt: now, ...result.counts, filesFailed };
 }
 
-/** When the customer's personal data was erased (null: never). */
+/** When the customer's personal data was erased (null: never), and since when they have been
+ *  asking for it themselves (a confirmed request from /account not yet processed; null: none). */
 export async function erasureStatus(db: Db, customerId: string) {
   const c = await db.customer.findUnique({ where: { id: customerId }, select: { anonymizedAt: true } });
   if (!c) throw new AppError("NOT_FOUND", "No such customer.");
-  return { erasedAt: c.anonymizedAt };
+  const pending = c.anonymizedAt ? null : await pendingErasureRequest(db, customerId);
+  return { erasedAt: c.anonymizedAt, requestedAt: pending?.confirmedAt ?? null };
 }
