@@ -7,10 +7,12 @@
 //   2. the FIFO expiry job (expireDueLots) over N due lots/ledger entries generated set-based.
 // Prints a Markdown table (stdout); progress goes to stderr.
 // Options: --writes 4000 --concurrency 16 --customers 1000 --entries 1000000 --per-customer 10
+//   --in-transaction: each write through postEntry inside db.$transaction (as callers that write
+//   more than the entry do) instead of postEntryAlone (one statement, its own transaction).
 import pg from "pg";
 import { connectDb, disconnectDb, db } from "../../server/db/client.ts";
 import { migrate } from "../../server/db/migrate.ts";
-import { postEntry } from "../../server/domain/loyalty/ledger.ts";
+import { postEntry, postEntryAlone, type PostInput } from "../../server/domain/loyalty/ledger.ts";
 import { expireDueLots } from "../../server/domain/loyalty/maintenance.ts";
 import { percentileFloor as pct } from "./lib.ts";
 
@@ -29,6 +31,7 @@ const CONCURRENCY = arg("concurrency", 16);
 const CUSTOMERS = arg("customers", 1000);
 const ENTRIES = arg("entries", 1_000_000);
 const PER_CUSTOMER = arg("per-customer", 10);
+const IN_TX = process.argv.includes("--in-transaction");
 const log = (m: string) => process.stderr.write(`[bench:loyalty] ${m}\n`);
 
 async function setupDatabase(): Promise<string> {
@@ -68,18 +71,16 @@ async function writeLoad(customerIds: string[], total: number, concurrency: numb
         const debit = i % 3 === 2;
         const t0 = performance.now();
         try {
-          await db().$transaction(
-            (tx) =>
-              postEntry(tx, {
-                customerId,
-                type: debit ? "REDEEM" : "BONUS",
-                points: debit ? 15 : 10,
-                how: debit ? { op: "debit" } : { op: "credit" },
-                reason: "bench",
-                idempotencyKey: `bench:${label}:${i}`,
-              }),
-            { maxWait: 60_000, timeout: 60_000 },
-          );
+          const input: PostInput = {
+            customerId,
+            type: debit ? "REDEEM" : "BONUS",
+            points: debit ? 15 : 10,
+            how: debit ? { op: "debit" } : { op: "credit" },
+            reason: "bench",
+            idempotencyKey: `bench:${label}:${i}`,
+          };
+          if (IN_TX) await db().$transaction((tx) => postEntry(tx, input), { maxWait: 60_000, timeout: 60_000 });
+          else await postEntryAlone(input);
         } catch (e) {
           if ((e as { code?: string }).code !== "BAD_REQUEST") throw e;
           refused++;
@@ -114,11 +115,11 @@ async function main() {
     const [hot] = await createCustomers(sql, 1, "hot");
     log(`ledger writes: ${WRITES} over ${CUSTOMERS} customers, concurrency ${CONCURRENCY}…`);
     const spread = await writeLoad(many, WRITES, CONCURRENCY, "spread");
-    rows.push(["ledger writes/s, spread", `${WRITES} writes (⅔ credits, ⅓ debits) over ${CUSTOMERS} customers, concurrency ${CONCURRENCY}`, `${spread.perSecond.toFixed(0)} writes/s (p50 ${spread.p50.toFixed(1)} ms, p95 ${spread.p95.toFixed(1)} ms; ${spread.refused} debits refused)`]);
+    rows.push(["ledger writes/s, spread", `${WRITES} writes (⅔ credits, ⅓ debits) over ${CUSTOMERS} customers, concurrency ${CONCURRENCY}, ${IN_TX ? "postEntry in db.$transaction" : "postEntryAlone"}`, `${spread.perSecond.toFixed(0)} writes/s (p50 ${spread.p50.toFixed(1)} ms, p95 ${spread.p95.toFixed(1)} ms; ${spread.refused} debits refused)`]);
     const hotN = Math.max(100, Math.floor(WRITES / 4));
     log(`ledger writes: ${hotN} on one customer…`);
     const hotRun = await writeLoad([hot!], hotN, CONCURRENCY, "hot");
-    rows.push(["ledger writes/s, one hot customer", `${hotN} writes on one customer (row lock serialises them), concurrency ${CONCURRENCY}`, `${hotRun.perSecond.toFixed(0)} writes/s (p50 ${hotRun.p50.toFixed(1)} ms, p95 ${hotRun.p95.toFixed(1)} ms)`]);
+    rows.push(["ledger writes/s, one hot customer", `${hotN} writes on one customer (row lock serialises them), concurrency ${CONCURRENCY}, ${IN_TX ? "postEntry in db.$transaction" : "postEntryAlone"}`, `${hotRun.perSecond.toFixed(0)} writes/s (p50 ${hotRun.p50.toFixed(1)} ms, p95 ${hotRun.p95.toFixed(1)} ms)`]);
     const bad1 = await checkConsistency(sql);
     rows.push(["consistency after writes", "customers whose cached balance ≠ sum of entries or ≠ sum of lots", String(bad1)]);
 
