@@ -74,7 +74,7 @@ function orderUrl(number: string, appUrl?: string) {
   return `${(appUrl ?? env().APP_URL).replace(/\/$/, "")}/orders/${encodeURIComponent(number)}`;
 }
 
-type OrderForMail = Order & { customer: { id: string; email: string; name: string | null; locale: "en" | "zh_CN"; anonymizedAt: Date | null } };
+export type OrderForMail = Order & { customer: { id: string; email: string; name: string | null; locale: "en" | "zh_CN"; anonymizedAt: Date | null } };
 
 async function loadOrder(tx: Tx, orderId: string): Promise<OrderForMail> {
   const order = await tx.order.findUnique({
@@ -124,6 +124,13 @@ export interface TransitionInput {
   ignoreIfPassed?: boolean;
   /** Base URL for links in emails (default APP_URL). */
   appUrl?: string;
+  /**
+   * The order with its customer as just written in this transaction (e.g. by placeOrder), so it
+   * need not be read again. Only pass rows that are current.
+   */
+  loaded?: OrderForMail;
+  /** The order's items in id order, when the caller just wrote them (for the confirmation email). */
+  loadedItems?: { name: string; quantity: number; unitPriceMinor: number }[];
 }
 
 export interface TransitionResult {
@@ -138,7 +145,7 @@ export interface TransitionResult {
  * REFUNDED refunds whatever is not refunded yet (see recordRefund for amounts).
  */
 export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<TransitionResult> {
-  const order = await loadOrder(tx, input.orderId);
+  const order = input.loaded && input.loaded.id === input.orderId ? input.loaded : await loadOrder(tx, input.orderId);
   const { to, at, actor } = input;
   if (order.status === to) return { order, changed: false };
   if (input.ignoreIfPassed && hasPassed(order, to)) return { order, changed: false };
@@ -171,7 +178,7 @@ export async function transitionOrder(tx: Tx, input: TransitionInput): Promise<T
     const base = { to: order.customer.email, locale: fromDbLocale(order.customer.locale), customerId: order.customerId };
     const common = { name: order.customer.name, orderNumber: order.number, url: orderUrl(order.number, input.appUrl) };
     if (to === "PAID") {
-      const items = await tx.orderItem.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" } });
+      const items = input.loaded === order && input.loadedItems ? input.loadedItems : await tx.orderItem.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" } });
       await enqueueMail(tx, {
         ...base,
         template: "order-confirmation",
@@ -215,6 +222,8 @@ export interface RefundInput {
   source?: string;
   notify?: boolean;
   appUrl?: string;
+  /** The current order with its customer, when the caller has it (see TransitionInput.loaded). */
+  loaded?: OrderForMail;
 }
 
 /**
@@ -225,9 +234,9 @@ export interface RefundInput {
 export async function recordRefund(tx: Tx, input: RefundInput): Promise<{ order: Order; created: boolean; refundId: string | null }> {
   if (input.stripeRefundId) {
     const existing = await tx.refund.findUnique({ where: { stripeRefundId: input.stripeRefundId } });
-    if (existing) return { order: await loadOrder(tx, input.orderId), created: false, refundId: existing.id };
+    if (existing) return { order: input.loaded?.id === input.orderId ? input.loaded : await loadOrder(tx, input.orderId), created: false, refundId: existing.id };
   }
-  const order = await loadOrder(tx, input.orderId);
+  const order = input.loaded?.id === input.orderId ? input.loaded : await loadOrder(tx, input.orderId);
   if (!Number.isInteger(input.amountMinor) || input.amountMinor <= 0) {
     throw new AppError("BAD_REQUEST", "A refund must be a positive whole amount in minor units", { amount: "orders.errors.refundAmount" });
   }
@@ -397,9 +406,12 @@ export async function placeOrder(tx: Tx, input: PlaceOrderInput): Promise<Order>
       source: input.source,
       stripeCheckoutSessionId: input.stripeCheckoutSessionId ?? null,
       stripePaymentIntentId: input.stripePaymentIntentId ?? null,
-      items: { create: input.items.map((i) => ({ sku: i.sku ?? null, name: i.name, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor })) },
     },
   });
+  // Set-based: one INSERT for all items (a nested create would also re-read the order).
+  if (input.items.length > 0) {
+    await tx.orderItem.createMany({ data: input.items.map((i) => ({ orderId: order.id, sku: i.sku ?? null, name: i.name, quantity: i.quantity, unitPriceMinor: i.unitPriceMinor })) });
+  }
   await appendEvent(tx, order, ORDER_EVENT.placed, input.placedAt, input.actor, { totalMinor, currency: order.currency });
   return order;
 }
