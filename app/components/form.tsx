@@ -9,8 +9,19 @@ export interface FieldProps extends Omit<React.InputHTMLAttributes<HTMLInputElem
   error?: FieldMessage | null;
 }
 
-/** A labelled input with its hint and error wired up for screen readers. */
-export function Field({ name, label, hint, error, ...input }: FieldProps) {
+/** A field's error line (an i18n key or { key, params }); nothing when there is no error. */
+export function FieldError({ id, error }: { id?: string; error?: FieldMessage | null }) {
+  const t = useT();
+  const message = fieldMessage(t, error);
+  return message ? (
+    <p id={id} className="field-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
+/** Label, hint, the control and its error, wired up for screen readers (Field, TextAreaField). */
+function LabelledControl({ label, hint, error, control }: { label: string; hint?: string; error?: FieldMessage | null; control: (a: { id: string; invalid: boolean; describedBy?: string }) => React.ReactNode }) {
   const id = useId();
   const t = useT();
   const message = fieldMessage(t, error);
@@ -23,14 +34,27 @@ export function Field({ name, label, hint, error, ...input }: FieldProps) {
           {hint}
         </p>
       ) : null}
-      <input id={id} name={name} aria-invalid={message ? true : undefined} aria-describedby={describedBy} {...input} />
-      {message ? (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {message}
-        </p>
-      ) : null}
+      {control({ id, invalid: Boolean(message), describedBy })}
+      <FieldError id={`${id}-error`} error={message} />
     </div>
   );
+}
+
+/** A labelled input with its hint and error wired up for screen readers. */
+export function Field({ name, label, hint, error, ...input }: FieldProps) {
+  return <LabelledControl label={label} hint={hint} error={error} control={({ id, invalid, describedBy }) => <input id={id} name={name} aria-invalid={invalid ? true : undefined} aria-describedby={describedBy} {...input} />} />;
+}
+
+export interface TextAreaFieldProps extends Omit<React.TextareaHTMLAttributes<HTMLTextAreaElement>, "name"> {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: FieldMessage | null;
+}
+
+/** A labelled textarea, like Field. */
+export function TextAreaField({ name, label, hint, error, ...textarea }: TextAreaFieldProps) {
+  return <LabelledControl label={label} hint={hint} error={error} control={({ id, invalid, describedBy }) => <textarea id={id} name={name} aria-invalid={invalid ? true : undefined} aria-describedby={describedBy} {...textarea} />} />;
 }
 
 export function FormError({ error }: { error?: FieldMessage | null }) {

@@ -19,7 +19,6 @@ import fs from "node:fs";
 import { Session } from "node:inspector/promises";
 import net from "node:net";
 import os from "node:os";
-import pg from "pg";
 import { openDatabase } from "../../server/db/open.ts";
 import { parseEnv, setEnv } from "../../server/env.ts";
 import { saveCampaign, startCampaign } from "../../server/domain/campaigns/campaigns.ts";
@@ -28,7 +27,7 @@ import { startOutboxDispatcher } from "../../server/mail/outbox.ts";
 import { closeTransport, configureTransport } from "../../server/mail/transport.ts";
 import type { Db } from "../../server/db/client.ts";
 import { createStaff } from "../factories/index.ts";
-import { intEnv, machine, progressLogger } from "./lib.ts";
+import { intEnv, machine, progressLogger, recreateBenchDatabase } from "./lib.ts";
 
 const BENCH_DB = "rapport_bench_campaigns";
 const CUSTOMERS = intEnv("BENCH_CAMPAIGN_CUSTOMERS", 100_000);
@@ -39,20 +38,6 @@ const FROM = "Rapport <no-reply@rapport.test>";
 
 const progress = progressLogger("bench:campaigns");
 
-async function benchDatabaseUrl(base: string): Promise<string> {
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    progress(`recreating database ${BENCH_DB}`);
-    await client.query(`DROP DATABASE IF EXISTS "${BENCH_DB}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${BENCH_DB}"`);
-  } finally {
-    await client.end();
-  }
-  const u = new URL(base);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-}
 
 /** A minimal SMTP server on loopback that accepts and counts messages (no parsing, no storage). */
 function startSink(): Promise<{ url: string; count(): number; close(): Promise<void> }> {
@@ -203,7 +188,7 @@ async function main() {
   const base = process.env.DATABASE_URL;
   const env = parseEnv({
     NODE_ENV: "production",
-    DATABASE_URL: base ? await benchDatabaseUrl(base) : undefined,
+    DATABASE_URL: base ? await recreateBenchDatabase(base, BENCH_DB, progress) : undefined,
     DATA_DIR: ".data/bench-campaigns",
     EMBEDDED_PG_PORT: "54369",
     SESSION_SECRET: "b".repeat(40),

@@ -13,14 +13,13 @@
 // Knobs (env): BENCH_INBOUND_MESSAGES (400 per scenario), BENCH_INBOUND_CONCURRENCY (8),
 // BENCH_INBOUND_TICKETS (100 tickets the replies are spread over).
 import nodemailer, { type SendMailOptions, type Transporter } from "nodemailer";
-import pg from "pg";
 import { openDatabase } from "../../server/db/open.ts";
 import { parseEnv, setEnv } from "../../server/env.ts";
 import { startInboundServer } from "../../server/domain/support/inbound-server.ts";
 import { replyAddressFor } from "../../server/domain/support/reply-token.ts";
 import { createTicket } from "../../server/domain/support/tickets.ts";
 import { createCustomer } from "../factories/index.ts";
-import { intEnv, machine, percentile, progressLogger } from "./lib.ts";
+import { intEnv, machine, percentile, progressLogger, recreateBenchDatabase } from "./lib.ts";
 
 const BENCH_DB = "rapport_bench_inbound";
 
@@ -30,21 +29,6 @@ const TICKETS = intEnv("BENCH_INBOUND_TICKETS", 100);
 
 const progress = progressLogger("bench:inbound");
 
-/** A fresh `rapport_bench_inbound` on the DATABASE_URL server (dropped and recreated: runs are comparable). */
-async function benchDatabaseUrl(base: string): Promise<string> {
-  const client = new pg.Client({ connectionString: base });
-  await client.connect();
-  try {
-    progress(`recreating database ${BENCH_DB}`);
-    await client.query(`DROP DATABASE IF EXISTS "${BENCH_DB}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${BENCH_DB}"`);
-  } finally {
-    await client.end();
-  }
-  const u = new URL(base);
-  u.pathname = `/${BENCH_DB}`;
-  return u.toString();
-}
 
 interface Scenario {
   name: string;
@@ -92,7 +76,7 @@ async function main() {
   const base = process.env.DATABASE_URL;
   const env = parseEnv({
     NODE_ENV: "production",
-    DATABASE_URL: base ? await benchDatabaseUrl(base) : undefined,
+    DATABASE_URL: base ? await recreateBenchDatabase(base, BENCH_DB, progress) : undefined,
     DATA_DIR: ".data/bench-inbound",
     EMBEDDED_PG_PORT: "54359",
     SESSION_SECRET: "b".repeat(40),

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { ROOT } from "../../server/app.ts";
 
 /** An integer knob from the environment (`dflt` when unset); throws a clear message when invalid. */
@@ -85,4 +86,20 @@ export async function signInOverHttp(base: string, who: { email: string; passwor
     .find((c) => c.startsWith("rapport_session="));
   if (res.status !== 302 || !cookie) throw new Error(`${opts.what ?? who.email} sign-in failed: ${res.status} ${body.slice(0, 300)}`);
   return cookie;
+}
+
+/** A fresh database `name` on the `base` server (dropped and recreated, so runs are comparable); its URL. */
+export async function recreateBenchDatabase(base: string, name: string, progress: (m: string) => void): Promise<string> {
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    progress(`recreating database ${name}`);
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return u.toString();
 }

@@ -4,8 +4,8 @@
 // automationInputSchema), and its results (campaigns.results: treated vs holdout, verdict).
 import { data, Form, Link, redirect, useActionData, useNavigation, useSearchParams } from "react-router";
 import type { Route } from "./+types/automation-edit";
-import { Field, FormError, Notice } from "#app/components/form.tsx";
-import { fieldMessage, translator, type FieldMessage, type T } from "#app/i18n/index.ts";
+import { Field, FormError, Notice, TextAreaField } from "#app/components/form.tsx";
+import { translator, type FieldMessage } from "#app/i18n/index.ts";
 import { attempt, formValues, isFormFailure, isTrpcCode } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
@@ -54,22 +54,6 @@ export async function action({ context, request, params }: Route.ActionArgs) {
   const r = await attempt(() => context.trpc.automations.save({ key, data: values }), values);
   if (isFormFailure(r)) return data<ActionResult>({ ok: false, intent: "save", values, fieldErrors: r.data.fieldErrors, formError: r.data.formError }, r.init ?? undefined);
   return redirect(`/marketing/automations/${key}?saved=1`);
-}
-
-function TextArea({ t, name, label, value, error, rows }: { t: T; name: string; label: string; value: string; error?: FieldMessage; rows: number }) {
-  const id = `automation-${name}`;
-  const m = fieldMessage(t, error);
-  return (
-    <div className={`field${m ? " has-error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} name={name} rows={rows} defaultValue={value} aria-invalid={m ? true : undefined} aria-describedby={m ? `${id}-error` : undefined} />
-      {m ? (
-        <p className="field-error" role="alert" id={`${id}-error`}>
-          {m}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 export default function AutomationEdit({ loaderData }: Route.ComponentProps) {
@@ -142,12 +126,12 @@ export default function AutomationEdit({ loaderData }: Route.ComponentProps) {
           <fieldset className="stack">
             <legend>{t("automations.english")}</legend>
             <Field name="subjectEn" label={t("automations.subject")} defaultValue={value("subjectEn", email.subjectEn)} error={fe.subjectEn} maxLength={200} lang="en" />
-            <TextArea t={t} name="bodyEn" label={t("automations.body")} value={value("bodyEn", email.bodyEn)} error={fe.bodyEn} rows={8} />
+            <TextAreaField name="bodyEn" label={t("automations.body")} defaultValue={value("bodyEn", email.bodyEn)} error={fe.bodyEn} rows={8} />
           </fieldset>
           <fieldset className="stack">
             <legend>{t("automations.chinese")}</legend>
             <Field name="subjectZh" label={t("automations.subject")} defaultValue={value("subjectZh", email.subjectZh)} error={fe.subjectZh} maxLength={200} lang="zh-CN" />
-            <TextArea t={t} name="bodyZh" label={t("automations.body")} value={value("bodyZh", email.bodyZh)} error={fe.bodyZh} rows={8} />
+            <TextAreaField name="bodyZh" label={t("automations.body")} defaultValue={value("bodyZh", email.bodyZh)} error={fe.bodyZh} rows={8} />
           </fieldset>
           <Field name="offerCode" label={t("automations.offerCode")} hint={t("automations.offerCodeHint")} defaultValue={value("offerCode", email.offerCode)} error={fe.offerCode} maxLength={40} />
         </fieldset>

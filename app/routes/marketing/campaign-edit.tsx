@@ -6,7 +6,7 @@
 import { useEffect, useId, useState } from "react";
 import { data, Form, Link, redirect, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/campaign-edit";
-import { Field, FormError } from "#app/components/form.tsx";
+import { Field, FieldError, FormError, TextAreaField } from "#app/components/form.tsx";
 import { fieldMessage, translator, type FieldMessage } from "#app/i18n/index.ts";
 import { attempt, isFormFailure, isTrpcCode } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
@@ -56,31 +56,6 @@ export async function action({ context, request, params }: Route.ActionArgs) {
   return redirect(`/marketing/campaigns/${r.id}?done=saved`);
 }
 
-function ErrorText({ id, message }: { id: string; message?: string }) {
-  return message ? (
-    <p id={id} className="field-error" role="alert">
-      {message}
-    </p>
-  ) : null;
-}
-
-function TextArea({ name, label, defaultValue, error, rows = 8, hint }: { name: string; label: string; defaultValue: string; error?: string; rows?: number; hint?: string }) {
-  const id = useId();
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={`field${error ? " has-error" : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      ) : null}
-      <textarea id={id} name={name} rows={rows} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={describedBy} />
-      <ErrorText id={`${id}-error`} message={error} />
-    </div>
-  );
-}
-
 export default function CampaignEdit({ loaderData }: Route.ComponentProps) {
   const t = useT();
   const locale = useLocale();
@@ -120,7 +95,7 @@ export default function CampaignEdit({ loaderData }: Route.ComponentProps) {
               </option>
             ))}
           </select>
-          <ErrorText id={`${ids.kind}-error`} message={err("kind")} />
+          <FieldError id={`${ids.kind}-error`} error={err("kind")} />
         </div>
         <div className={`field${err("segmentId") ? " has-error" : ""}`}>
           <label htmlFor={ids.segment}>{t("campaigns.segment")}</label>
@@ -137,7 +112,7 @@ export default function CampaignEdit({ loaderData }: Route.ComponentProps) {
               </option>
             ))}
           </select>
-          <ErrorText id={`${ids.segment}-error`} message={err("segmentId")} />
+          <FieldError id={`${ids.segment}-error`} error={err("segmentId")} />
         </div>
         <Field name="holdoutPct" label={t("campaigns.holdoutPct")} hint={t("campaigns.holdoutHint")} type="number" inputMode="numeric" min={0} max={50} step={1} defaultValue={v.holdoutPct} error={fe.holdoutPct} />
         <Field name="conversionDays" label={t("campaigns.conversionDays")} hint={t("campaigns.conversionDaysHint")} type="number" inputMode="numeric" min={1} max={90} step={1} defaultValue={v.conversionDays} error={fe.conversionDays} />
@@ -160,11 +135,11 @@ export default function CampaignEdit({ loaderData }: Route.ComponentProps) {
               ))}
             </ul>
           </div>
-          {err("email") ? <ErrorText id="email-error" message={err("email")} /> : null}
+          {err("email") ? <FieldError id="email-error" error={err("email")} /> : null}
           <Field name="email.subjectEn" label={t("campaigns.subjectEn")} defaultValue={v["email.subjectEn"]} error={fe["email.subjectEn"]} maxLength={200} lang="en" />
-          <TextArea name="email.bodyEn" label={t("campaigns.bodyEn")} defaultValue={v["email.bodyEn"]} error={err("email.bodyEn")} />
+          <TextAreaField rows={8} name="email.bodyEn" label={t("campaigns.bodyEn")} defaultValue={v["email.bodyEn"]} error={err("email.bodyEn")} />
           <Field name="email.subjectZh" label={t("campaigns.subjectZh")} defaultValue={v["email.subjectZh"]} error={fe["email.subjectZh"]} maxLength={200} lang="zh-CN" />
-          <TextArea name="email.bodyZh" label={t("campaigns.bodyZh")} defaultValue={v["email.bodyZh"]} error={err("email.bodyZh")} />
+          <TextAreaField rows={8} name="email.bodyZh" label={t("campaigns.bodyZh")} defaultValue={v["email.bodyZh"]} error={err("email.bodyZh")} />
           <Field name="email.offerCode" label={t("campaigns.offerCode")} hint={t("campaigns.offerCodeHint")} defaultValue={v["email.offerCode"]} error={fe["email.offerCode"]} maxLength={40} />
         </fieldset>
 

@@ -6,8 +6,8 @@
 import { useEffect, useId, useState } from "react";
 import { data, Form, Link, redirect, useActionData, useFetcher, useNavigation, useSearchParams } from "react-router";
 import type { Route } from "./+types/segment-edit";
-import { Field, FormError, Notice } from "#app/components/form.tsx";
-import { fieldMessage, translator, type FieldMessage, type T } from "#app/i18n/index.ts";
+import { Field, FieldError, FormError, Notice } from "#app/components/form.tsx";
+import { translator, type FieldMessage } from "#app/i18n/index.ts";
 import { attempt, formValues, isFormFailure, isTrpcCode } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
@@ -79,15 +79,6 @@ export async function action({ context, request, params }: Route.ActionArgs) {
   return data<ActionResult>({ ok: true, intent, state: next ?? state, values }, { status: next ? 200 : 400 });
 }
 
-function ErrorLine({ t, error, id }: { t: T; error?: FieldMessage | null; id?: string }) {
-  const m = fieldMessage(t, error);
-  return m ? (
-    <p className="field-error" role="alert" id={id}>
-      {m}
-    </p>
-  ) : null;
-}
-
 /** The live count: debounced fetch of the resource route whenever the rules change. */
 function useLiveCount(state: RulesFormState, enabled: boolean) {
   const fetcher = useFetcher<CountResult>();
@@ -126,7 +117,7 @@ export default function SegmentEdit({ loaderData }: Route.ComponentProps) {
         <div className={`field${fe.description ? " has-error" : ""}`}>
           <label htmlFor="segment-description">{t("segments.description")}</label>
           <textarea id="segment-description" name="description" rows={2} defaultValue={v?.description ?? segment?.description ?? ""} />
-          <ErrorLine t={t} error={fe.description} />
+          <FieldError error={fe.description} />
         </div>
         {keptJson ? (
           <>
@@ -188,7 +179,7 @@ function RuleBuilder({ initial, options, fe, busy, countResult, initialCount }: 
             <option value="and">{t("segments.combinatorAnd")}</option>
             <option value="or">{t("segments.combinatorOr")}</option>
           </select>
-          <ErrorLine t={t} error={fe.combinator} />
+          <FieldError error={fe.combinator} />
         </div>
         {state.rows.map((r, n) => (r.group === 0 ? row(r, n) : null))}
         {state.groups.map((c, gi) => {
@@ -202,7 +193,7 @@ function RuleBuilder({ initial, options, fe, busy, countResult, initialCount }: 
                   <option value="and">{t("segments.combinatorAnd")}</option>
                   <option value="or">{t("segments.combinatorOr")}</option>
                 </select>
-                <ErrorLine t={t} error={fe[`group.${g}.combinator`] ?? fe[`group.${g}.rules`] ?? fe[`group.${g}`]} />
+                <FieldError error={fe[`group.${g}.combinator`] ?? fe[`group.${g}.rules`] ?? fe[`group.${g}`]} />
               </div>
               {state.rows.map((r, n) => (r.group === g ? row(r, n) : null))}
               <div className="actions">
@@ -213,7 +204,7 @@ function RuleBuilder({ initial, options, fe, busy, countResult, initialCount }: 
             </fieldset>
           );
         })}
-        <ErrorLine t={t} error={fe.form} />
+        <FieldError error={fe.form} />
         <div className="actions">
           <button type="submit" name="intent" value="add" className="button small secondary" onClick={onIntent} disabled={busy}>
             {t("segments.addRule")}
@@ -296,14 +287,14 @@ function RuleFields({ row, n, options, fe, onChange, onIntent, busy }: { row: Ru
           </option>
         ))}
       </select>
-      <ErrorLine t={t} error={err(f)} />
+      <FieldError error={err(f)} />
     </div>
   );
   const input = (f: "value" | "days" | "date", label: string, type: string, step?: string) => (
     <div className={`field${err(f) ? " has-error" : ""}`}>
       <label htmlFor={`${id}-${f}`}>{label}</label>
       <input id={`${id}-${f}`} name={`${p}${f}`} type={type} step={step} inputMode={type === "number" ? "decimal" : undefined} value={row[f]} onChange={(e) => onChange({ [f]: e.target.value })} aria-invalid={err(f) ? true : undefined} />
-      <ErrorLine t={t} error={err(f)} />
+      <FieldError error={err(f)} />
     </div>
   );
   const valueOptions: [string, string][] =
@@ -332,7 +323,7 @@ function RuleFields({ row, n, options, fe, onChange, onIntent, busy }: { row: Ru
             </option>
           ))}
         </select>
-        <ErrorLine t={t} error={err("kind")} />
+        <FieldError error={err("kind")} />
       </div>
       {fields.includes("channel") ? select("channel", t("segments.channel"), (["email", "sms", "push"] as const).map((c) => [c, t(`segments.channel_${c}`)])) : null}
       {fields.includes("op") && spec ? select("op", t("segments.op"), spec.ops.map((o) => [o, t(`segments.op_${o}`)])) : null}
@@ -364,7 +355,7 @@ function RuleFields({ row, n, options, fe, onChange, onIntent, busy }: { row: Ru
               <input type="checkbox" name={`${p}values`} value={value} checked={row.values.includes(value)} onChange={(e) => onChange({ values: e.target.checked ? [...row.values, value] : row.values.filter((x) => x !== value) })} /> {text}
             </label>
           ))}
-          <ErrorLine t={t} error={err("values")} />
+          <FieldError error={err("values")} />
         </fieldset>
       ) : null}
       <div className="actions">
