@@ -67,7 +67,9 @@ describe("campaigns journey (browser)", () => {
     if (!app || !browser || !marketerCtx || !customerCtx) throw new Error("app or browser did not start");
     const base = app.url;
     const stamp = Date.now();
-    const POINTS = 9_876_543; // a balance nobody else in the test database has: the segment is exactly ours
+    // A balance above everyone else's in the shared test database, so the segment is exactly our three customers.
+    const highest = await db().customer.aggregate({ _max: { pointsAvailable: true } });
+    const POINTS = Math.max(9_876_543, (highest._max.pointsAvailable ?? 0) + 1000);
     const marketer = await createStaff(db(), { role: "MARKETER", name: "Mara Marketer" });
     const mia = await createCustomer(db(), { name: "Mia Walker", email: `mia-camp-${stamp}@example.test`, consentEmail: true, pointsAvailable: POINTS });
     const li = await createCustomer(db(), { locale: "zh_CN", name: "李娜", email: `li-camp-${stamp}@example.test`, consentEmail: true, pointsAvailable: POINTS + 1 });
