@@ -9,6 +9,8 @@ export default defineConfig({
   build: { target: "es2022" },
   test: {
     include: ["test/**/*.test.ts"],
+    // The hardening suite has its own command (`npm run test:hardening`, vitest.hardening.config.ts).
+    exclude: ["test/hardening/**", "node_modules/**"],
     globalSetup: ["test/setup/global-setup.ts"],
     setupFiles: ["test/setup/each-file.ts"],
     // Files run one at a time: they share one freshly migrated test database.

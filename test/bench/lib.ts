@@ -103,3 +103,40 @@ export async function recreateBenchDatabase(base: string, name: string, progress
   u.pathname = `/${name}`;
   return u.toString();
 }
+
+/**
+ * One row of the `npm run bench` summary table (issue #14): what was measured, the product's figure,
+ * the baseline measured in the same run (null when the row has none), their ratio, the target and
+ * whether it was met (null = not measured in this run, say why in `note`). `data` keeps the raw
+ * numbers for bench-results.json.
+ */
+export interface BenchRow {
+  path: string;
+  product: string;
+  baseline: string | null;
+  ratio: number | null;
+  target: string;
+  pass: boolean | null;
+  note?: string;
+  data?: Record<string, unknown>;
+}
+
+/** Markdown table of `rows` (path, product, baseline, ratio, target, result). */
+export function benchRowsTable(rows: BenchRow[]): string {
+  const out = ["| path | product | baseline (same run) | ratio | target | result |", "|---|---|---|---:|---|---|"];
+  for (const r of rows) {
+    const result = r.pass === null ? `not measured${r.note ? `: ${r.note}` : ""}` : r.pass ? "pass" : "FAIL";
+    out.push(`| ${r.path} | ${r.product} | ${r.baseline ?? "—"} | ${r.ratio === null ? "—" : r.ratio.toFixed(2)} | ${r.target} | ${result} |`);
+  }
+  return out.join("\n");
+}
+
+/**
+ * Hands a bench section's rows to `npm run bench` (test/bench/all.ts sets BENCH_ROWS_OUT to a file
+ * for each section it runs) and prints them as a table on stdout when the section runs alone.
+ */
+export function reportBenchRows(rows: BenchRow[]) {
+  const out = process.env.BENCH_ROWS_OUT;
+  if (out) fs.writeFileSync(out, JSON.stringify(rows, null, 2) + "\n");
+  process.stdout.write("\n" + benchRowsTable(rows) + "\n\n");
+}
