@@ -14,7 +14,7 @@ import { connectDb, disconnectDb, db } from "../../server/db/client.ts";
 import { migrate } from "../../server/db/migrate.ts";
 import { postEntry, postEntryAlone, type PostInput } from "../../server/domain/loyalty/ledger.ts";
 import { expireDueLots } from "../../server/domain/loyalty/maintenance.ts";
-import { percentileFloor as pct } from "./lib.ts";
+import { percentileFloor as pct, reportBenchRows, type BenchRow } from "./lib.ts";
 
 const BENCH_DB = "rapport_bench_loyalty";
 
@@ -32,6 +32,9 @@ const CUSTOMERS = arg("customers", 1000);
 const ENTRIES = arg("entries", 1_000_000);
 const PER_CUSTOMER = arg("per-customer", 10);
 const IN_TX = process.argv.includes("--in-transaction");
+/** --skip-expiry: only the ledger writes (what `npm run bench` runs). */
+const SKIP_EXPIRY = process.argv.includes("--skip-expiry");
+const TARGET_WRITES = 2000;
 const log = (m: string) => process.stderr.write(`[bench:loyalty] ${m}\n`);
 
 async function setupDatabase(): Promise<string> {
@@ -110,6 +113,7 @@ async function main() {
   const sql = new pg.Client({ connectionString: url });
   await sql.connect();
   const rows: [string, string, string][] = [];
+  const benchRows: BenchRow[] = [];
   try {
     const many = await createCustomers(sql, CUSTOMERS, "bc");
     const [hot] = await createCustomers(sql, 1, "hot");
@@ -122,6 +126,16 @@ async function main() {
     rows.push(["ledger writes/s, one hot customer", `${hotN} writes on one customer (row lock serialises them), concurrency ${CONCURRENCY}, ${IN_TX ? "postEntry in db.$transaction" : "postEntryAlone"}`, `${hotRun.perSecond.toFixed(0)} writes/s (p50 ${hotRun.p50.toFixed(1)} ms, p95 ${hotRun.p95.toFixed(1)} ms)`]);
     const bad1 = await checkConsistency(sql);
     rows.push(["consistency after writes", "customers whose cached balance ≠ sum of entries or ≠ sum of lots", String(bad1)]);
+    benchRows.push({
+      path: `loyalty ledger writes, ${CONCURRENCY} concurrent writers`,
+      product: `${spread.perSecond.toFixed(0)} writes/s (p95 ${spread.p95.toFixed(1)} ms; one hot customer ${hotRun.perSecond.toFixed(0)}/s); ${bad1} inconsistent balances`,
+      baseline: null,
+      ratio: null,
+      target: `≥ ${TARGET_WRITES.toLocaleString("en")} writes/s; balances exact, never negative`,
+      pass: spread.perSecond >= TARGET_WRITES && bad1 === 0,
+      data: { writes: WRITES, customers: CUSTOMERS, concurrency: CONCURRENCY, inTransaction: IN_TX, spread, hot: hotRun, inconsistent: bad1 },
+    });
+    if (SKIP_EXPIRY) return;
 
     const expCustomers = Math.max(1, Math.ceil(ENTRIES / PER_CUSTOMER));
     log(`generating ${ENTRIES} due lots + ledger entries for ${expCustomers} customers (set-based)…`);
@@ -155,6 +169,7 @@ async function main() {
   } finally {
     await sql.end();
     await disconnectDb();
+    if (benchRows.length) reportBenchRows(benchRows);
   }
   console.log(`| metric | conditions | figure |\n| --- | --- | --- |\n${rows.map((r) => `| ${r.join(" | ")} |`).join("\n")}`);
 }

@@ -1,4 +1,6 @@
 // Database-backed sessions. The cookie holds a random token; the database holds its SHA-256.
+import { Prisma } from "../../db/generated/client.ts";
+import { sqlRows } from "../../db/sql.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import type { Locale as DbLocale, StaffRole } from "../../db/generated/enums.ts";
 import { fromDbLocale, type Locale } from "../locale.ts";
@@ -57,7 +59,7 @@ interface SessionRow {
  */
 export async function resolveSession(db: Db, token: string | undefined | null): Promise<ActiveSession | null> {
   if (!token || token.length > 200) return null;
-  const rows = await db.$queryRaw<SessionRow[]>`
+  const rows = await sqlRows<SessionRow[]>(db, Prisma.sql`
     SELECT s.id,
            (extract(epoch FROM s."expiresAt") * 1000)::float8 AS "expiresAtMs",
            (extract(epoch FROM s."lastSeenAt") * 1000)::float8 AS "lastSeenAtMs",
@@ -68,7 +70,7 @@ export async function resolveSession(db: Db, token: string | undefined | null): 
     JOIN "User" u ON u.id = s."userId"
     LEFT JOIN "Customer" c ON c."userId" = u.id
     WHERE s."tokenHash" = ${hashToken(token)}
-    LIMIT 1`;
+    LIMIT 1`);
   const row = rows[0];
   if (!row) return null;
   const now = Date.now();

@@ -1,5 +1,6 @@
 // Help articles: public reads (published only), staff editing with revisions and audit,
 // "Was this helpful?" votes, view counts and the touchpoints they produce.
+import { sqlRows } from "../../db/sql.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import { Prisma } from "../../db/generated/client.ts";
 import type { Locale as DbLocale } from "../../db/generated/enums.ts";
@@ -34,11 +35,11 @@ export async function helpHome(db: Tx, locale: Locale) {
   // by title), without the Prisma query compilation on every visit of /help (issue #14).
   const now = new Date();
   const [categories, articles] = await Promise.all([
-    db.$queryRaw<{ id: string; slug: string; nameEn: string; nameZh: string }[]>`SELECT id, slug, "nameEn", "nameZh" FROM "HelpCategory" ORDER BY position ASC, slug ASC`,
-    db.$queryRaw<{ id: string; slug: string; title: string; summary: string; categoryId: string; viewCount: number }[]>`
+    sqlRows<{ id: string; slug: string; nameEn: string; nameZh: string }[]>(db, Prisma.sql`SELECT id, slug, "nameEn", "nameZh" FROM "HelpCategory" ORDER BY position ASC, slug ASC`),
+    sqlRows<{ id: string; slug: string; title: string; summary: string; categoryId: string; viewCount: number }[]>(db, Prisma.sql`
       SELECT id, slug, title, summary, "categoryId", "viewCount" FROM "HelpArticle"
       WHERE locale = ${toDbLocale(locale)}::"Locale" AND "publishedAt" IS NOT NULL AND "publishedAt" <= ${now}
-      ORDER BY title ASC`,
+      ORDER BY title ASC`),
   ]);
   return {
     categories: categories
@@ -73,11 +74,11 @@ export async function publicArticle(db: Tx, slug: string, prefer: Locale, visito
   // published translations; the vote counts and this visitor's vote) in three statements instead
   // of five Prisma queries and their compilation on every article view (issue #14).
   const now = new Date();
-  const found = await db.$queryRaw<PublicArticleRow[]>`
+  const found = await sqlRows<PublicArticleRow[]>(db, Prisma.sql`
     SELECT a.id, a."translationKey", a.locale::text AS locale, a.slug, a.title, a.summary, a."bodyMarkdown", a."categoryId", a."publishedAt", a."updatedAt",
            c.slug AS "categorySlug", c."nameEn" AS "categoryNameEn", c."nameZh" AS "categoryNameZh"
     FROM "HelpArticle" a JOIN "HelpCategory" c ON c.id = a."categoryId"
-    WHERE a.slug = ${slug} AND a."publishedAt" IS NOT NULL AND a."publishedAt" <= ${now}`;
+    WHERE a.slug = ${slug} AND a."publishedAt" IS NOT NULL AND a."publishedAt" <= ${now}`);
   const a = found.find((x) => x.locale === toDbLocale(prefer)) ?? found[0];
   if (!a) throw new AppError("NOT_FOUND", "No such article.");
   const locale = fromDbLocale(a.locale);
@@ -87,13 +88,13 @@ export async function publicArticle(db: Tx, slug: string, prefer: Locale, visito
       ? Prisma.sql`(SELECT v.helpful FROM "HelpVote" v WHERE v."articleId" = ${a.id} AND v."guestId" = ${visitor.guestId} LIMIT 1)`
       : Prisma.sql`NULL::boolean`;
   const [translations, related, [votes]] = await Promise.all([
-    db.$queryRaw<{ slug: string; locale: DbLocale; title: string }[]>`
+    sqlRows<{ slug: string; locale: DbLocale; title: string }[]>(db, Prisma.sql`
       SELECT slug, locale::text AS locale, title FROM "HelpArticle"
-      WHERE "translationKey" = ${a.translationKey} AND id <> ${a.id} AND "publishedAt" IS NOT NULL AND "publishedAt" <= ${now}`,
+      WHERE "translationKey" = ${a.translationKey} AND id <> ${a.id} AND "publishedAt" IS NOT NULL AND "publishedAt" <= ${now}`),
     relatedArticles(db, { id: a.id, title: a.title, categoryId: a.categoryId, locale }),
-    db.$queryRaw<[{ helpful: number; notHelpful: number; mine: boolean | null }]>`
+    sqlRows<[{ helpful: number; notHelpful: number; mine: boolean | null }]>(db, Prisma.sql`
       SELECT count(*) FILTER (WHERE helpful)::int AS helpful, count(*) FILTER (WHERE NOT helpful)::int AS "notHelpful", ${mine} AS mine
-      FROM "HelpVote" WHERE "articleId" = ${a.id}`,
+      FROM "HelpVote" WHERE "articleId" = ${a.id}`),
   ]);
   return {
     id: a.id,
@@ -121,10 +122,10 @@ export async function publicArticle(db: Tx, slug: string, prefer: Locale, visito
  */
 export async function recordArticleView(db: Db, views: TouchpointBuffer, opts: { articleId: string; from?: "ticket-form"; visitor: Visitor; viewsEnabled: boolean }) {
   const { visitor } = opts;
-  const rows = await db.$queryRaw<{ slug: string; locale: string }[]>`
+  const rows = await sqlRows<{ slug: string; locale: string }[]>(db, Prisma.sql`
     UPDATE "HelpArticle" SET "viewCount" = "viewCount" + 1
     WHERE id = ${opts.articleId} AND "publishedAt" IS NOT NULL AND "publishedAt" <= now()
-    RETURNING slug, locale::text AS locale`;
+    RETURNING slug, locale::text AS locale`);
   const a = rows[0];
   if (!a) throw new AppError("NOT_FOUND", "No such article.");
   if (visitor.customerId && opts.viewsEnabled) {

@@ -1,4 +1,6 @@
 // Read models for the loyalty pages: the customer's rewards page and the staff ledger view.
+import { Prisma } from "../../db/generated/client.ts";
+import { sqlRows } from "../../db/sql.ts";
 import type { Db } from "../../db/client.ts";
 import type { LedgerEntryType, RedemptionStatus } from "../../db/generated/enums.ts";
 import { AppError } from "../errors.ts";
@@ -20,8 +22,8 @@ function entryView(e: { id: string; type: string; availableDelta: number; pendin
 export async function customerOverview(db: Db, customerId: string, opts: { historyTake?: number } = {}) {
   const [s, customers] = await Promise.all([
     getSettings(db),
-    db.$queryRaw<{ tier: string; pointsAvailable: number; pointsPending: number; pointsDebt: number; referralCode: string | null }[]>`
-      SELECT tier, "pointsAvailable", "pointsPending", "pointsDebt", "referralCode" FROM "Customer" WHERE id = ${customerId}`,
+    sqlRows<{ tier: string; pointsAvailable: number; pointsPending: number; pointsDebt: number; referralCode: string | null }[]>(db, Prisma.sql`
+      SELECT tier, "pointsAvailable", "pointsPending", "pointsDebt", "referralCode" FROM "Customer" WHERE id = ${customerId}`),
   ]);
   // Gone in the meantime: the same error as before (findUniqueOrThrow).
   if (!customers[0]) await db.customer.findUniqueOrThrow({ where: { id: customerId }, select: { id: true } });
@@ -29,24 +31,24 @@ export async function customerOverview(db: Db, customerId: string, opts: { histo
   const now = new Date();
   const [spend, entries, rewards, codes, nextExpiry, referral] = await Promise.all([
     qualifyingSpend(db, customerId, s, now),
-    db.$queryRaw<{ id: string; type: LedgerEntryType; availableDelta: number; pendingDelta: number; debtDelta: number; reason: string; sourceType: string | null; sourceId: string | null; createdAt: Date; actorUserId: string | null }[]>`
+    sqlRows<{ id: string; type: LedgerEntryType; availableDelta: number; pendingDelta: number; debtDelta: number; reason: string; sourceType: string | null; sourceId: string | null; createdAt: Date; actorUserId: string | null }[]>(db, Prisma.sql`
       SELECT id, type::text AS type, "availableDelta", "pendingDelta", "debtDelta", reason, "sourceType", "sourceId", "createdAt", "actorUserId"
       FROM "LoyaltyLedgerEntry"
       WHERE "customerId" = ${customerId} AND NOT ("availableDelta" = 0 AND "pendingDelta" = 0 AND "debtDelta" = 0)
       ORDER BY "createdAt" DESC, id DESC
-      LIMIT ${opts.historyTake ?? 50}`,
+      LIMIT ${opts.historyTake ?? 50}`),
     db.reward.findMany({ where: { active: true }, orderBy: [{ pointsCost: "asc" }, { id: "asc" }], take: 100 }),
-    db.$queryRaw<{ id: string; code: string; status: RedemptionStatus; expiresAt: Date; usedAt: Date | null; pointsCost: number; createdAt: Date; stripeStatus: string; rewardNameEn: string; rewardNameZh: string }[]>`
+    sqlRows<{ id: string; code: string; status: RedemptionStatus; expiresAt: Date; usedAt: Date | null; pointsCost: number; createdAt: Date; stripeStatus: string; rewardNameEn: string; rewardNameZh: string }[]>(db, Prisma.sql`
       SELECT r.id, r.code, r.status::text AS status, r."expiresAt", r."usedAt", r."pointsCost", r."createdAt", r."stripeStatus", w."nameEn" AS "rewardNameEn", w."nameZh" AS "rewardNameZh"
       FROM "Redemption" r JOIN "Reward" w ON w.id = r."rewardId"
       WHERE r."customerId" = ${customerId}
       ORDER BY r."createdAt" DESC
-      LIMIT 50`,
+      LIMIT 50`),
     // = loyaltyLot.groupBy(expiresAt, remaining > 0, sum, earliest first, take 1), as one raw statement.
-    db.$queryRaw<{ expiresAt: Date; remaining: number | null }[]>`
+    sqlRows<{ expiresAt: Date; remaining: number | null }[]>(db, Prisma.sql`
       SELECT "expiresAt", sum(remaining)::int AS remaining FROM "LoyaltyLot"
       WHERE "customerId" = ${customerId} AND remaining > 0
-      GROUP BY "expiresAt" ORDER BY "expiresAt" ASC LIMIT 1`,
+      GROUP BY "expiresAt" ORDER BY "expiresAt" ASC LIMIT 1`),
     referralSummary(db, customerId, { settings: s, referralCode: c.referralCode }),
   ]);
   const tier = tierDef(c.tier, s.tiers);

@@ -3,6 +3,8 @@
 // passes the return window the referrer gets theirs. Abuse checks: self-referral (same customer or
 // the same mailbox), the same card fingerprint (when Stripe events carry one), velocity limits on
 // the referrer, and a rate limit on code attempts.
+import { Prisma } from "../../db/generated/client.ts";
+import { sqlRows } from "../../db/sql.ts";
 import { randomInt } from "node:crypto";
 import type { Db, Tx } from "../../db/client.ts";
 import type { ReferralStatus } from "../../db/generated/enums.ts";
@@ -74,16 +76,16 @@ export async function attachReferral(db: Db, customerId: string, rawCode: string
 async function cardFingerprints(tx: Tx, where: { customerId: string } | { orderId: string }): Promise<Set<string>> {
   const rows =
     "orderId" in where
-      ? await tx.$queryRaw<{ fp: string | null }[]>`
+      ? await sqlRows<{ fp: string | null }[]>(tx, Prisma.sql`
           SELECT DISTINCT COALESCE(e."payload" #>> '{data,object,payment_method_details,card,fingerprint}',
                                    e."payload" #>> '{data,object,latest_charge,payment_method_details,card,fingerprint}',
                                    e."payload" #>> '{data,object,charges,data,0,payment_method_details,card,fingerprint}') AS "fp"
-          FROM "StripeEvent" e WHERE e."orderId" = ${where.orderId}`
-      : await tx.$queryRaw<{ fp: string | null }[]>`
+          FROM "StripeEvent" e WHERE e."orderId" = ${where.orderId}`)
+      : await sqlRows<{ fp: string | null }[]>(tx, Prisma.sql`
           SELECT DISTINCT COALESCE(e."payload" #>> '{data,object,payment_method_details,card,fingerprint}',
                                    e."payload" #>> '{data,object,latest_charge,payment_method_details,card,fingerprint}',
                                    e."payload" #>> '{data,object,charges,data,0,payment_method_details,card,fingerprint}') AS "fp"
-          FROM "StripeEvent" e JOIN "Order" o ON o."id" = e."orderId" WHERE o."customerId" = ${where.customerId}`;
+          FROM "StripeEvent" e JOIN "Order" o ON o."id" = e."orderId" WHERE o."customerId" = ${where.customerId}`);
   return new Set(rows.map((r) => r.fp).filter((x): x is string => Boolean(x)));
 }
 
@@ -197,12 +199,12 @@ export async function referralSummary(db: Db, customerId: string, known: { setti
   // visit of /rewards (issue #14).
   const [code, made, meRows, s] = await Promise.all([
     known.referralCode ?? ensureReferralCode(db, customerId),
-    db.$queryRaw<{ status: ReferralStatus; _count: number }[]>`SELECT status::text AS status, count(*)::int AS "_count" FROM "Referral" WHERE "referrerId" = ${customerId} GROUP BY status`,
-    db.$queryRaw<{ createdAt: Date; referredStatus: ReferralStatus | null; paidOrders: number }[]>`
+    sqlRows<{ status: ReferralStatus; _count: number }[]>(db, Prisma.sql`SELECT status::text AS status, count(*)::int AS "_count" FROM "Referral" WHERE "referrerId" = ${customerId} GROUP BY status`),
+    sqlRows<{ createdAt: Date; referredStatus: ReferralStatus | null; paidOrders: number }[]>(db, Prisma.sql`
       SELECT c."createdAt", r.status::text AS "referredStatus",
              (SELECT count(*) FROM "Order" o WHERE o."customerId" = c.id AND o."paidAt" IS NOT NULL)::int AS "paidOrders"
       FROM "Customer" c LEFT JOIN "Referral" r ON r."referredCustomerId" = c.id
-      WHERE c.id = ${customerId}`,
+      WHERE c.id = ${customerId}`),
     known.settings ?? getSettings(db),
   ]);
   // Gone in the meantime: the same error as before (findUniqueOrThrow).

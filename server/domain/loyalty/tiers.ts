@@ -1,6 +1,8 @@
 // Tiers from rolling 12-month qualifying spend (paid orders, minus refunds, converted to the base
 // currency). Upgrades happen at once (on a paid order); downgrades only in the monthly evaluation.
 // Every change writes TierHistory, a touchpoint and an email, in the same transaction.
+import { Prisma } from "../../db/generated/client.ts";
+import { sqlRows } from "../../db/sql.ts";
 import type { Tx } from "../../db/client.ts";
 import { enqueueMail } from "../../mail/outbox.ts";
 import { fromDbLocale } from "../locale.ts";
@@ -12,12 +14,12 @@ import type { ProgramSettings } from "./settings.ts";
 /** Rolling 12-month qualifying spend in base-currency minor units. `extra` counts an order being paid now. */
 export async function qualifyingSpend(tx: Tx, customerId: string, s: ProgramSettings, now = new Date(), extra?: { orderId: string; amountMinor: number; currency: string }): Promise<number> {
   const since = new Date(now.getTime() - 365 * DAY_MS);
-  const rows = await tx.$queryRaw<{ currency: string; amount: number }[]>`
+  const rows = await sqlRows<{ currency: string; amount: number }[]>(tx, Prisma.sql`
     SELECT "currency", COALESCE(SUM("totalMinor" - "refundedMinor"), 0)::float8 AS "amount"
     FROM "Order"
     WHERE "customerId" = ${customerId} AND "paidAt" IS NOT NULL AND "paidAt" >= ${since} AND "paidAt" <= ${now}
       AND "status" NOT IN ('CANCELLED', 'REFUNDED', 'PLACED') AND "id" <> ${extra?.orderId ?? ""}
-    GROUP BY "currency"`;
+    GROUP BY "currency"`);
   let total = 0;
   for (const r of rows) total += toBaseMinor(Math.max(0, r.amount), r.currency.trim(), s);
   if (extra) total += toBaseMinor(Math.max(0, extra.amountMinor), extra.currency, s);

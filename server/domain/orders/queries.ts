@@ -1,6 +1,7 @@
 // Read side of orders: the customer's order list and detail (always scoped to the caller's own
 // customer id, so another customer's order is NOT_FOUND, never FORBIDDEN), and the staff search
 // and detail. Status changes live in lifecycle.ts; return requests in returns.ts.
+import { sqlRows } from "../../db/sql.ts";
 import type { Db } from "../../db/client.ts";
 import { Prisma, type OrderStatus, type ReturnStatus } from "../../db/generated/client.ts";
 import { AppError } from "../errors.ts";
@@ -47,10 +48,10 @@ export async function listCustomerOrders(db: Db, customerId: string, opts: { sta
   // three queries plus their compilation per page view (issue #14). Same filters: `contains` +
   // insensitive is ILIKE, and `term` cannot hold LIKE wildcards (orderNumberTerm).
   const where = Prisma.sql`o."customerId" = ${customerId}${opts.status ? Prisma.sql` AND o.status = ${opts.status}::"OrderStatus"` : Prisma.empty}${term ? Prisma.sql` AND o.number ILIKE ${`%${term}%`}` : Prisma.empty}`;
-  const [{ total }] = await db.$queryRaw<[{ total: number }]>`SELECT count(*)::int AS total FROM "Order" o WHERE ${where}`;
+  const [{ total }] = await sqlRows<[{ total: number }]>(db, Prisma.sql`SELECT count(*)::int AS total FROM "Order" o WHERE ${where}`);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(opts.page ?? 1, 1), pages);
-  const rows = await db.$queryRaw<CustomerOrderRow[]>`
+  const rows = await sqlRows<CustomerOrderRow[]>(db, Prisma.sql`
     SELECT o.number, o.status::text AS status, o.currency, o."totalMinor", o."refundedMinor", o."placedAt", o."deliveredAt",
            coalesce(i."itemCount", 0)::int AS "itemCount", i."firstItem", coalesce(i.lines, 0)::int AS lines
     FROM "Order" o
@@ -59,7 +60,7 @@ export async function listCustomerOrders(db: Db, customerId: string, opts: { sta
     ) i ON true
     WHERE ${where}
     ORDER BY o."placedAt" DESC, o.id DESC
-    OFFSET ${(page - 1) * pageSize} LIMIT ${pageSize}`;
+    OFFSET ${(page - 1) * pageSize} LIMIT ${pageSize}`);
   return {
     items: rows.map(({ lines, firstItem, ...o }) => ({
       ...o,

@@ -1,6 +1,8 @@
 // What a customer sees of their tickets. Every query is filtered by the customer's id, and message
 // queries always carry `internal: false`: internal notes (and files attached to them) never leave
 // the server on this path.
+import { Prisma } from "../../db/generated/client.ts";
+import { sqlRows } from "../../db/sql.ts";
 import type { Db } from "../../db/client.ts";
 import type { TicketStatus } from "../../db/generated/enums.ts";
 import { AppError } from "../errors.ts";
@@ -23,13 +25,13 @@ interface MyTicketRow {
  * /support (issue #14); the result is the same.
  */
 export async function listMyTickets(db: Db, customerId: string) {
-  const rows = await db.$queryRaw<MyTicketRow[]>`
+  const rows = await sqlRows<MyTicketRow[]>(db, Prisma.sql`
     SELECT t.id, t.number, t.subject, t.category, t.status::text AS status, t."createdAt", t."updatedAt", m.number AS "mergedIntoNumber"
     FROM "Ticket" t
     LEFT JOIN "Ticket" m ON m.id = t."mergedIntoId"
     WHERE t."customerId" = ${customerId}
     ORDER BY t."createdAt" DESC
-    LIMIT 200`;
+    LIMIT 200`);
   return rows.map(({ mergedIntoNumber, ...t }) => ({ ...t, mergedInto: mergedIntoNumber === null ? null : { number: mergedIntoNumber } }));
 }
 

@@ -1,3 +1,5 @@
+import { Prisma } from "../../db/generated/client.ts";
+import { sqlRows } from "../../db/sql.ts";
 import { toDbLocale } from "../../domain/locale.ts";
 import { localeSchema } from "../../domain/auth/schemas.ts";
 import { recordTouchpoint } from "../../domain/touchpoints/record.ts";
@@ -44,14 +46,14 @@ export const portalRouter = router({
    * customer.findUniqueOrThrow + order.count + ticket.count(NEW/OPEN/PENDING) + the newest order.
    */
   summary: customerProcedure.query(async ({ ctx }) => {
-    const rows = await ctx.db.$queryRaw<SummaryRow[]>`
+    const rows = await sqlRows<SummaryRow[]>(ctx.db, Prisma.sql`
       SELECT c.name, c.tier, c."pointsAvailable", c."pointsPending",
              (SELECT count(*) FROM "Order" o WHERE o."customerId" = c.id)::int AS orders,
              (SELECT count(*) FROM "Ticket" t WHERE t."customerId" = c.id AND t.status IN ('NEW', 'OPEN', 'PENDING'))::int AS "openTickets",
              lo.number AS "lastNumber", lo.status::text AS "lastStatus", lo."placedAt" AS "lastPlacedAt", lo."totalMinor" AS "lastTotalMinor", lo.currency AS "lastCurrency"
       FROM "Customer" c
       LEFT JOIN LATERAL (SELECT number, status, "placedAt", "totalMinor", currency FROM "Order" WHERE "customerId" = c.id ORDER BY "placedAt" DESC LIMIT 1) lo ON true
-      WHERE c.id = ${ctx.customerId}`;
+      WHERE c.id = ${ctx.customerId}`);
     const r = rows[0];
     // Gone in the meantime: the same error as before (findUniqueOrThrow).
     if (!r) await ctx.db.customer.findUniqueOrThrow({ where: { id: ctx.customerId }, select: { id: true } });
