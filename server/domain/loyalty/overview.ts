@@ -1,5 +1,5 @@
 // Read models for the loyalty pages: the customer's rewards page and the staff ledger view.
-import { Prisma } from "../../db/generated/client.ts";
+import { Prisma, type Reward } from "../../db/generated/client.ts";
 import { sqlRows } from "../../db/sql.ts";
 import type { Db } from "../../db/client.ts";
 import type { LedgerEntryType, RedemptionStatus } from "../../db/generated/enums.ts";
@@ -37,7 +37,14 @@ export async function customerOverview(db: Db, customerId: string, opts: { histo
       WHERE "customerId" = ${customerId} AND NOT ("availableDelta" = 0 AND "pendingDelta" = 0 AND "debtDelta" = 0)
       ORDER BY "createdAt" DESC, id DESC
       LIMIT ${opts.historyTake ?? 50}`),
-    db.reward.findMany({ where: { active: true }, orderBy: [{ pointsCost: "asc" }, { id: "asc" }], take: 100 }),
+    // = reward.findMany(active, by cost, take 100) without Prisma's per-query CPU (issue #14).
+    // A NULL scalar list is [] to Prisma.
+    sqlRows<Reward[]>(
+      db,
+      Prisma.sql`SELECT id, kind::text AS kind, "nameEn", "nameZh", "descriptionEn", "descriptionZh", "pointsCost", "amountMinor", currency, "percentOff", "giftSku", stock, "perCustomerLimit",
+                        "validFrom", "validUntil", "codeValidityDays", coalesce("eligibleTiers", '{}') AS "eligibleTiers", active, "createdAt", "updatedAt"
+                 FROM "Reward" WHERE active ORDER BY "pointsCost" ASC, id ASC LIMIT 100`,
+    ),
     sqlRows<{ id: string; code: string; status: RedemptionStatus; expiresAt: Date; usedAt: Date | null; pointsCost: number; createdAt: Date; stripeStatus: string; rewardNameEn: string; rewardNameZh: string }[]>(db, Prisma.sql`
       SELECT r.id, r.code, r.status::text AS status, r."expiresAt", r."usedAt", r."pointsCost", r."createdAt", r."stripeStatus", w."nameEn" AS "rewardNameEn", w."nameZh" AS "rewardNameZh"
       FROM "Redemption" r JOIN "Reward" w ON w.id = r."rewardId"

@@ -3,7 +3,8 @@
 // is saved (nothing is cached in the process). Saving is audited in the same transaction.
 import { z } from "zod";
 import type { Db, Tx } from "../../db/client.ts";
-import type { Prisma } from "../../db/generated/client.ts";
+import { Prisma } from "../../db/generated/client.ts";
+import { sqlRows } from "../../db/sql.ts";
 import { audit } from "../audit/audit.ts";
 import { AppError, type FieldMessage } from "../errors.ts";
 
@@ -96,7 +97,8 @@ let lastParsed: { json: string; settings: ProgramSettings } | undefined;
 
 /** The settings in force now (defaults until an admin saves). Read inside the caller's transaction. */
 export async function getSettings(tx: Tx): Promise<ProgramSettings> {
-  const row = await tx.setting.findUnique({ where: { key: SETTINGS_KEY } });
+  // Read on every points-related page and write: one plain statement (sqlRows), not a Prisma query.
+  const [row] = await sqlRows<{ value: unknown }[]>(tx, Prisma.sql`SELECT value FROM "Setting" WHERE key = ${SETTINGS_KEY}`);
   if (!row) return DEFAULT_SETTINGS;
   const json = JSON.stringify(row.value);
   if (lastParsed?.json === json) return lastParsed.settings;
