@@ -32,6 +32,23 @@ describe("HTTP host", () => {
     expect((await me.json()).result.data.email).toBe(c.email);
   });
 
+  it("serves static files (public/ and the build's client assets) and leaves page URLs to the router", async () => {
+    const robots = await fetch(`${app.url}/robots.txt`);
+    expect(robots.status).toBe(200);
+    expect(await robots.text()).toMatch(/User-agent/i);
+    const icon = await fetch(`${app.url}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toMatch(/svg/);
+    const login = await (await fetch(`${app.url}/login`)).text();
+    const asset = /\/assets\/[\w.-]+\.js/.exec(login)?.[0];
+    expect(asset).toBeTruthy();
+    const js = await fetch(`${app.url}${asset}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get("cache-control")).toMatch(/immutable/);
+    const missing = await fetch(`${app.url}/no-such-file.txt`);
+    expect(missing.status).toBe(404);
+  });
+
   it("answers UNAUTHORIZED to an anonymous call of a customer procedure", async () => {
     const res = await fetch(`${app.url}/api/trpc/portal.summary`);
     expect(res.status).toBe(401);
