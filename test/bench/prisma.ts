@@ -37,7 +37,6 @@ interface Recorded {
   values: unknown[];
 }
 let recording: Recorded[] | null = null;
-// eslint-disable-next-line @typescript-eslint/unbound-method
 const originalQuery = pg.Client.prototype.query;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 (pg.Client.prototype as any).query = function (this: pg.Client, ...args: any[]) {
