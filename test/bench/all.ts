@@ -7,12 +7,15 @@
 // and each section's duration, to bench-results.json.
 //
 // Knobs (env): BENCH_ONLY (comma list of section names to run), BENCH_BUDGET_S (1140: the whole run's
-// budget; each section also has its own). Each section uses its own database (see its script).
+// budget; each section also has its own). Each section uses its own database (see its script) on
+// DATABASE_URL's server; without DATABASE_URL (the README's setup) this starts one embedded
+// PostgreSQL under .data/bench-all (port 54359) and gives its URL to every section.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ROOT } from "../../server/app.ts";
+import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { benchRowsTable, ensureBuild, intEnv, machine, progressLogger, type BenchRow } from "./lib.ts";
 
 interface Section {
@@ -84,6 +87,13 @@ async function main() {
   ensureBuild(progress);
   const only = process.env.BENCH_ONLY?.split(",").map((x) => x.trim());
   for (const name of only ?? []) if (!SECTIONS.some((s) => s.name === name)) throw new Error(`BENCH_ONLY: unknown section "${name}" (${SECTIONS.map((s) => s.name).join(", ")})`);
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!process.env.DATABASE_URL) {
+    progress("DATABASE_URL unset: starting an embedded PostgreSQL for the bench databases (.data/bench-all)…");
+    const embedded = await startEmbeddedPostgres({ dataDir: ".data/bench-all", port: 54359, database: "postgres" });
+    process.env.DATABASE_URL = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
   const rows: BenchRow[] = [];
   const sections: { name: string; seconds: number; error?: string }[] = [];
   const t0 = performance.now();
@@ -102,6 +112,7 @@ async function main() {
     if (r.error && r.rows.length === 0) rows.push({ path: s.name, product: "—", baseline: null, ratio: null, target: "—", pass: null, note: r.error });
     sections.push({ name: s.name, seconds: Math.round(r.seconds), ...(r.error ? { error: r.error } : {}) });
   }
+  await stopEmbedded?.();
   const m = { ...machine("unknown"), loadAverage: { before: loadBefore.map((x) => Math.round(x * 100) / 100), after: os.loadavg().map((x) => Math.round(x * 100) / 100) } };
   const totalS = Math.round((performance.now() - t0) / 1000);
   const summary = `${rows.filter((r) => r.pass === true).length} pass, ${rows.filter((r) => r.pass === false).length} fail, ${rows.filter((r) => r.pass === null).length} not measured`;
