@@ -133,6 +133,33 @@ describe("help search", () => {
     expect((await caller.help.search({ q: "quokka", locale: "en" })).hits.map((h) => h.slug)).toEqual([`zzdraft-${SFX}`]);
   });
 
+  it("pages: rank first, then views, then id; page 2 continues page 1; the total counts every published match", async () => {
+    // Ranking is computed over every match but article rows are read only for the candidates of
+    // the page (matches ranked at least as high as the page's last row): ties must still be
+    // broken by views and id exactly as a full sort would.
+    const word = `wombat${process.pid}`;
+    const made: { id: string; views: number }[] = [];
+    const views = [5, 5, 3, 9, 0, 7, 7, 7, 1, 2, 4, 6, 8];
+    for (const [i, v] of views.entries()) {
+      const { en } = await createHelpArticlePair(db(), { translationKey: `${word}-${i}`, viewCount: v, en: { slug: `${word}-${i}`, title: "Caring for pets", bodyMarkdown: `About the ${word} and other animals.` }, zh: { slug: `${word}-zh-${i}`, title: "宠物", bodyMarkdown: "宠物。" } });
+      made.push({ id: en.id, views: v });
+    }
+    // The word in the title (weight A) ranks above every body match, whatever the views.
+    const { en: top } = await createHelpArticlePair(db(), { translationKey: `${word}-top`, viewCount: 0, en: { slug: `${word}-top`, title: `The ${word}`, bodyMarkdown: `About the ${word}.` }, zh: { slug: `${word}-top-zh`, title: "宠物", bodyMarkdown: "宠物。" } });
+    await createHelpArticlePair(db(), { translationKey: `${word}-draft`, viewCount: 99, publishedAt: null, en: { slug: `${word}-draft`, title: `The ${word}`, bodyMarkdown: `About the ${word}.` }, zh: { slug: `${word}-draft-zh`, title: "宠物", bodyMarkdown: "宠物。" } });
+    const expected = [top.id, ...made.sort((a, b) => b.views - a.views || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((m) => m.id)];
+    const { caller } = await callerAs();
+    const p1 = await caller.help.search({ q: word, locale: "en" });
+    const p2 = await caller.help.search({ q: word, locale: "en", page: 2 });
+    const p3 = await caller.help.search({ q: word, locale: "en", page: 3 });
+    expect(p1.total).toBe(14);
+    expect(p2.total).toBe(14);
+    expect(p3).toMatchObject({ total: 14, hits: [] });
+    expect([...p1.hits, ...p2.hits].map((h) => h.id)).toEqual(expected);
+    const s = await caller.help.suggest({ q: word.slice(0, -2), locale: "en" });
+    expect(s.map((h) => h.slug)).toEqual(expected.slice(0, 5).map((id) => [...p1.hits, ...p2.hits].find((h) => h.id === id)!.slug));
+  });
+
   it("treats query syntax as words (no tsquery injection)", async () => {
     const { caller } = await callerAs();
     for (const q of ["refund & | ! (", "':* <-> \\", "'; DROP TABLE \"HelpArticle\"; --", "   "]) {

@@ -2,11 +2,11 @@
 // Tolerances: with 20 000 simulated customers every parameter is recovered within 10 % (BG/NBD)
 // and 15 % (Gamma-Gamma, whose p and γ are strongly correlated); see README "Analytics".
 import { describe, expect, it } from "vitest";
-import { bgnbdLogLikelihood, expectedPurchases, expectedPurchasesNewCustomer, fitBgNbd, groupSummaries, pAlive } from "../../server/domain/analytics/bgnbd.ts";
-import { expectedAverageValue, fitGammaGamma, gammaGammaInput, gammaGammaLogLikelihood } from "../../server/domain/analytics/gamma-gamma.ts";
+import { bgnbdLogLikelihood, bgnbdLogLikelihoodGrad, expectedPurchases, expectedPurchasesNewCustomer, fitBgNbd, groupSummaries, pAlive } from "../../server/domain/analytics/bgnbd.ts";
+import { expectedAverageValue, fitGammaGamma, gammaGammaInput, gammaGammaLogLikelihood, gammaGammaLogLikelihoodGrad } from "../../server/domain/analytics/gamma-gamma.ts";
 import { discountedExpectedPurchases } from "../../server/domain/analytics/clv.ts";
 import { simulateCustomers } from "../../server/domain/analytics/simulate.ts";
-import { nelderMead, minimize } from "../../server/domain/analytics/optimize.ts";
+import { lbfgs, minimizeSmooth, nelderMead, minimize } from "../../server/domain/analytics/optimize.ts";
 
 const CDNOW = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const CDNOW_GG = { p: 6.25, q: 3.74, gamma: 15.44 };
@@ -31,6 +31,68 @@ describe("optimizer", () => {
     expect(r.x[0]).toBeCloseTo(1, 6);
     expect(r.x[1]).toBeCloseTo(1, 6);
     expect(r.converged).toBe(true);
+  });
+
+  it("L-BFGS with an analytic gradient finds the Rosenbrock minimum in far fewer evaluations", () => {
+    const fg = (v: Float64Array, g: Float64Array) => {
+      const [x, y] = [v[0]!, v[1]!];
+      g[0] = -400 * x * (y - x * x) - 2 * (1 - x);
+      g[1] = 200 * (y - x * x);
+      return 100 * (y - x * x) ** 2 + (1 - x) ** 2;
+    };
+    const r = minimizeSmooth(fg, [[-1.2, 1]]);
+    expect(r.x[0]).toBeCloseTo(1, 6);
+    expect(r.x[1]).toBeCloseTo(1, 6);
+    expect(r.converged).toBe(true);
+    expect(r.evaluations).toBeLessThan(200);
+  });
+
+  it("L-BFGS holds a coordinate on the box's wall when the minimum lies beyond it (converged: false)", () => {
+    // f = (x − 20)² + (y − 1)²: the minimum x = 20 is outside |x| ≤ 15.
+    const fg = (v: Float64Array, g: Float64Array) => {
+      g[0] = 2 * (v[0]! - 20);
+      g[1] = 2 * (v[1]! - 1);
+      return (v[0]! - 20) ** 2 + (v[1]! - 1) ** 2;
+    };
+    const r = lbfgs(fg, [0, 0], { bound: 15 });
+    expect(r.x[0]).toBe(15);
+    expect(r.x[1]).toBeCloseTo(1, 6);
+    expect(r.stop).toBe("gradient");
+    const m = minimizeSmooth(fg, [[0, 0], [3, 3]], { bound: 15 });
+    expect(m.atBound).toEqual([0]);
+    expect(m.converged).toBe(false);
+    expect(m.starts).toBe(2); // the second start is tried because the first did not converge
+  });
+});
+
+describe("analytic gradients", () => {
+  const rows = simulatedSummaries(3000, 5);
+  const central = (f: (h: number) => number, h = 1e-5) => (f(h) - f(-h)) / (2 * h);
+
+  it("BG/NBD: the value equals bgnbdLogLikelihood and the gradient (in ln r, ln α, ln a, ln b) central differences", () => {
+    const g = groupSummaries(rows);
+    const grad = new Float64Array(4);
+    for (const p of [CDNOW, { r: 1.3, alpha: 0.8, a: 2.5, b: 0.6 }]) {
+      const ll = bgnbdLogLikelihoodGrad(p, g, grad);
+      expect(ll).toBeCloseTo(bgnbdLogLikelihood(p, g), 6);
+      (["r", "alpha", "a", "b"] as const).forEach((k, i) => {
+        const numeric = central((h) => bgnbdLogLikelihood({ ...p, [k]: p[k] * Math.exp(h) }, g));
+        expect(Math.abs(grad[i]! - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric)));
+      });
+    }
+  });
+
+  it("Gamma-Gamma: the value equals gammaGammaLogLikelihood and the gradient (in ln p, ln q, ln γ) central differences", () => {
+    const { x, mx } = gammaGammaInput(rows);
+    const grad = new Float64Array(3);
+    for (const p of [CDNOW_GG, { p: 0.9, q: 12, gamma: 3 }]) {
+      const ll = gammaGammaLogLikelihoodGrad(p, x, mx, grad);
+      expect(ll).toBeCloseTo(gammaGammaLogLikelihood(p, x, mx), 6);
+      (["p", "q", "gamma"] as const).forEach((k, i) => {
+        const numeric = central((h) => gammaGammaLogLikelihood({ ...p, [k]: p[k] * Math.exp(h) }, x, mx));
+        expect(Math.abs(grad[i]! - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric)));
+      });
+    }
   });
 });
 

@@ -3,8 +3,8 @@
 // Purchases of an alive customer follow Poisson(λ), λ ~ Gamma(r, α); after each purchase the
 // customer drops out with probability p, p ~ Beta(a, b). Fitted by maximum likelihood over the
 // customers' repeat-purchase summaries (x, t_x, T), grouped so identical summaries count once.
-import { hyp2f1, hyp2f1Scaled, lnGamma } from "./special.ts";
-import { minimize, type MinimizeResult } from "./optimize.ts";
+import { digamma, hyp2f1, hyp2f1Scaled, lnGamma } from "./special.ts";
+import { minimizeSmooth, type MinimizeResult } from "./optimize.ts";
 
 export interface BgNbdParams {
   r: number;
@@ -93,6 +93,114 @@ export function bgnbdLogLikelihood(p: BgNbdParams, g: GroupedSummaries): number 
   return ll;
 }
 
+/**
+ * The log-likelihood of bgnbdLogLikelihood and its gradient with respect to the log-parameters
+ * (ln r, ln α, ln a, ln b), written into `grad`, in one pass over the groups. With
+ * w = the share of the second exponential in the last term (the "dropped out after t_x" branch):
+ *   ∂/∂r = Σ n [ψ(r+x) − ψ(r) + ln α − (1−w) ln(α+T) − w ln(α+t_x)]
+ *   ∂/∂α = Σ n [r/α − (r+x) ((1−w)/(α+T) + w/(α+t_x))]
+ *   ∂/∂a = Σ n [ψ(a+b) − ψ(a+b+x) + w/a]
+ *   ∂/∂b = Σ n [ψ(a+b) + ψ(b+x) − ψ(b) − ψ(a+b+x) − w/(b+x−1)]
+ * and ∂/∂ln θ = θ ∂/∂θ. lnΓ and ψ terms are computed once per distinct x, logs and reciprocals
+ * once per distinct T and t_x, so each group costs one exp and one log1p.
+ */
+export function bgnbdLogLikelihoodGrad(p: BgNbdParams, g: GroupedSummaries, grad: Float64Array): number {
+  const { r, alpha, a, b } = p;
+  if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) {
+    grad.fill(NaN);
+    return -Infinity;
+  }
+  const d = distinctValues(g);
+  const lgR = lnGamma(r);
+  const lgAB = lnGamma(a + b);
+  const lgB = lnGamma(b);
+  const psiR = digamma(r);
+  const psiAB = digamma(a + b);
+  const psiB = digamma(b);
+  const lnA = Math.log(a);
+  const lnAlpha = Math.log(alpha);
+  const rLnAlpha = r * lnAlpha;
+  const nx = d.xs.length;
+  const lnRatio = new Float64Array(nx);
+  const invBx = new Float64Array(nx);
+  let ll = 0;
+  let gR = 0;
+  let gAlpha = 0;
+  let gA = 0;
+  let gB = 0;
+  // The per-x terms, weighted by the number of customers with that x.
+  for (let k = 0; k < nx; k++) {
+    const x = d.xs[k]!;
+    const c = d.xCount[k]!;
+    ll += c * (lnGamma(r + x) - lgR + rLnAlpha + lgAB + lnGamma(b + x) - lgB - lnGamma(a + b + x));
+    const psiABx = digamma(a + b + x);
+    gR += c * (digamma(r + x) - psiR + lnAlpha);
+    gAlpha += c * (r / alpha);
+    gA += c * (psiAB - psiABx);
+    gB += c * (psiAB + digamma(b + x) - psiB - psiABx);
+    lnRatio[k] = x > 0 ? lnA - Math.log(b + x - 1) : -Infinity;
+    invBx[k] = x > 0 ? 1 / (b + x - 1) : 0;
+  }
+  const nT = d.Ts.length;
+  const lnT = new Float64Array(nT);
+  const invT = new Float64Array(nT);
+  for (let k = 0; k < nT; k++) {
+    lnT[k] = Math.log(alpha + d.Ts[k]!);
+    invT[k] = 1 / (alpha + d.Ts[k]!);
+  }
+  const nTx = d.txs.length;
+  const lnTx = new Float64Array(nTx);
+  const invTx = new Float64Array(nTx);
+  for (let k = 0; k < nTx; k++) {
+    lnTx[k] = Math.log(alpha + d.txs[k]!);
+    invTx[k] = 1 / (alpha + d.txs[k]!);
+  }
+  let sW = 0;
+  let sWinvBx = 0;
+  const n = g.x.length;
+  for (let i = 0; i < n; i++) {
+    const x = g.x[i]!;
+    const w0 = g.n[i]!;
+    const rx = r + x;
+    const ti = d.TIndex[i]!;
+    const A3 = -rx * lnT[ti]!;
+    if (x > 0) {
+      const k = d.xIndex[i]!;
+      const txi = d.txIndex[i]!;
+      const A4 = lnRatio[k]! - rx * lnTx[txi]!;
+      // log(e^A3 + e^A4) with the larger exponent factored out; w = e^A4 / (e^A3 + e^A4).
+      let term: number;
+      let w: number;
+      if (A3 > A4) {
+        const e = Math.exp(A4 - A3);
+        term = A3 + Math.log1p(e);
+        w = e / (1 + e);
+      } else {
+        const e = Math.exp(A3 - A4);
+        term = A4 + Math.log1p(e);
+        w = 1 / (1 + e);
+      }
+      ll += w0 * term;
+      const v = 1 - w;
+      gR -= w0 * (v * lnT[ti]! + w * lnTx[txi]!);
+      gAlpha -= w0 * rx * (v * invT[ti]! + w * invTx[txi]!);
+      sW += w0 * w;
+      sWinvBx += w0 * w * invBx[k]!;
+    } else {
+      ll += w0 * A3;
+      gR -= w0 * lnT[ti]!;
+      gAlpha -= w0 * rx * invT[ti]!;
+    }
+  }
+  gA += sW / a;
+  gB -= sWinvBx;
+  grad[0] = r * gR;
+  grad[1] = alpha * gAlpha;
+  grad[2] = a * gA;
+  grad[3] = b * gB;
+  return ll;
+}
+
 interface Distinct {
   values: Float64Array;
   index: Int32Array;
@@ -109,15 +217,17 @@ function distinct(col: Float64Array): Distinct {
   return { values: Float64Array.from(map.keys()), index };
 }
 
-const distinctCache = new WeakMap<GroupedSummaries, { xs: Float64Array; xIndex: Int32Array; Ts: Float64Array; TIndex: Int32Array; txs: Float64Array; txIndex: Int32Array }>();
-/** Distinct x, T and t_x values and each group's index into them (cached per data set). */
+const distinctCache = new WeakMap<GroupedSummaries, { xs: Float64Array; xIndex: Int32Array; xCount: Float64Array; Ts: Float64Array; TIndex: Int32Array; txs: Float64Array; txIndex: Int32Array }>();
+/** Distinct x, T and t_x values, each group's index into them and the customers per x (cached per data set). */
 function distinctValues(g: GroupedSummaries) {
   let c = distinctCache.get(g);
   if (!c) {
     const x = distinct(g.x);
     const T = distinct(g.T);
     const tx = distinct(g.tx);
-    c = { xs: x.values, xIndex: x.index, Ts: T.values, TIndex: T.index, txs: tx.values, txIndex: tx.index };
+    const xCount = new Float64Array(x.values.length);
+    for (let i = 0; i < g.x.length; i++) xCount[x.index[i]!]! += g.n[i]!;
+    c = { xs: x.values, xIndex: x.index, xCount, Ts: T.values, TIndex: T.index, txs: tx.values, txIndex: tx.index };
     distinctCache.set(g, c);
   }
   return c;
@@ -138,14 +248,19 @@ export function fitBgNbd(g: GroupedSummaries): BgNbdFit {
     sumT += g.n[i]! * g.T[i]!;
   }
   const meanT = total > 0 ? Math.max(sumT / total, 1e-3) : 1;
-  const f = (v: number[]) => -bgnbdLogLikelihood({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) }, g);
+  // Negative log-likelihood and its gradient in log-parameter space (every parameter is > 0).
+  const f = (v: Float64Array, grad: Float64Array) => {
+    const ll = bgnbdLogLikelihoodGrad({ r: Math.exp(v[0]!), alpha: Math.exp(v[1]!), a: Math.exp(v[2]!), b: Math.exp(v[3]!) }, g, grad);
+    for (let i = 0; i < 4; i++) grad[i] = -grad[i]!;
+    return -ll;
+  };
   const L = Math.log;
   const starts = [
     [0, L(meanT), 0, 0],
     [L(0.3), L(meanT / 5), L(0.8), L(2.5)],
     [L(2), L(meanT * 2), L(0.3), L(5)],
   ];
-  const res = minimize(f, starts);
+  const res = minimizeSmooth(f, starts);
   const [r, alpha, a, b] = res.x.map(Math.exp) as [number, number, number, number];
   const { x: _x, value, ...optimizer } = res;
   return { params: { r, alpha, a, b }, logLikelihood: -value, converged: res.converged, optimizer };

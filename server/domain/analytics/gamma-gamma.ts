@@ -2,8 +2,8 @@
 // Iso-Value Curves for Customer Base Analysis", and Fader & Hardie, "The Gamma-Gamma Model of
 // Monetary Value" (2013). A customer's transaction values are Gamma(p, ν), ν ~ Gamma(q, γ).
 // Fitted on customers with x ≥ 1 repeat transactions using m_x, the mean of those transactions.
-import { lnGamma } from "./special.ts";
-import { minimize, type MinimizeResult } from "./optimize.ts";
+import { digamma, lnGamma } from "./special.ts";
+import { minimizeSmooth, type MinimizeResult } from "./optimize.ts";
 
 export interface GammaGammaParams {
   p: number;
@@ -48,6 +48,88 @@ export function gammaGammaLogLikelihood(par: GammaGammaParams, x: Float64Array, 
   return ll;
 }
 
+/** Sums over the data that do not depend on the parameters (cached per data set). */
+interface GgConstants {
+  /** Distinct x (ascending: gammaGammaInput sorts by x) and the customers with each. */
+  xs: Float64Array;
+  count: Float64Array;
+  sumLnM: number;
+  sumXLnM: number;
+  sumXLnX: number;
+}
+const ggCache = new WeakMap<Float64Array, { mx: Float64Array; c: GgConstants }>();
+function ggConstants(x: Float64Array, mx: Float64Array): GgConstants {
+  const hit = ggCache.get(x);
+  if (hit && hit.mx === mx) return hit.c;
+  const counts = new Map<number, number>();
+  let sumLnM = 0;
+  let sumXLnM = 0;
+  let sumXLnX = 0;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!;
+    const lm = Math.log(mx[i]!);
+    counts.set(xi, (counts.get(xi) ?? 0) + 1);
+    sumLnM += lm;
+    sumXLnM += xi * lm;
+    sumXLnX += xi * Math.log(xi);
+  }
+  const c = { xs: Float64Array.from(counts.keys()), count: Float64Array.from(counts.values()), sumLnM, sumXLnM, sumXLnX };
+  ggCache.set(x, { mx, c });
+  return c;
+}
+
+/**
+ * gammaGammaLogLikelihood and its gradient with respect to (ln p, ln q, ln γ), written into
+ * `grad`. The terms in ln m_x and ln x are sums fixed by the data; lnΓ and ψ are computed once per
+ * distinct x; each customer costs one log and one division (u = γ + x m_x):
+ *   ∂/∂p = Σ x [ψ(px+q) − ψ(px) + ln m_x + ln x − ln u]
+ *   ∂/∂q = Σ [ψ(px+q) − ψ(q) + ln γ − ln u]
+ *   ∂/∂γ = Σ [q/γ − (px+q)/u]
+ */
+export function gammaGammaLogLikelihoodGrad(par: GammaGammaParams, x: Float64Array, mx: Float64Array, grad: Float64Array): number {
+  const { p, q, gamma } = par;
+  if (!(p > 0 && q > 0 && gamma > 0)) {
+    grad.fill(NaN);
+    return -Infinity;
+  }
+  const c = ggConstants(x, mx);
+  const N = x.length;
+  const lnG = Math.log(gamma);
+  const psiQ = digamma(q);
+  let ll = N * (q * lnG - lnGamma(q)) + p * c.sumXLnM - c.sumLnM + p * c.sumXLnX;
+  let gP = c.sumXLnM + c.sumXLnX;
+  let gQ = N * (lnG - psiQ);
+  let gG = (N * q) / gamma;
+  for (let k = 0; k < c.xs.length; k++) {
+    const xk = c.xs[k]!;
+    const n = c.count[k]!;
+    ll += n * (lnGamma(p * xk + q) - lnGamma(p * xk));
+    const psiPxQ = digamma(p * xk + q);
+    gP += n * xk * (psiPxQ - digamma(p * xk));
+    gQ += n * psiPxQ;
+  }
+  let sLnU = 0;
+  let sXLnU = 0;
+  let sPxQOverU = 0;
+  for (let i = 0; i < N; i++) {
+    const xi = x[i]!;
+    const u = gamma + xi * mx[i]!;
+    const lnU = Math.log(u);
+    const pxq = p * xi + q;
+    ll -= pxq * lnU;
+    sLnU += lnU;
+    sXLnU += xi * lnU;
+    sPxQOverU += pxq / u;
+  }
+  gP -= sXLnU;
+  gQ -= sLnU;
+  gG -= sPxQOverU;
+  grad[0] = p * gP;
+  grad[1] = q * gQ;
+  grad[2] = gamma * gG;
+  return ll;
+}
+
 /** Keeps customers with x ≥ 1 and m_x > 0 (ln m_x must exist), sorted by x for lnΓ caching. */
 export function gammaGammaInput(rows: Iterable<{ x: number; mx: number }>) {
   const kept = [...rows].filter((r) => r.x >= 1 && r.mx > 0).sort((u, v) => u.x - v.x);
@@ -57,7 +139,12 @@ export function gammaGammaInput(rows: Iterable<{ x: number; mx: number }>) {
 export function fitGammaGamma(x: Float64Array, mx: Float64Array): GammaGammaFit {
   let mean = 0;
   for (let i = 0; i < mx.length; i++) mean += mx[i]! / mx.length;
-  const f = (v: number[]) => -gammaGammaLogLikelihood({ p: Math.exp(v[0]!), q: Math.exp(v[1]!), gamma: Math.exp(v[2]!) }, x, mx);
+  // Negative log-likelihood and its gradient in log-parameter space.
+  const f = (v: Float64Array, grad: Float64Array) => {
+    const ll = gammaGammaLogLikelihoodGrad({ p: Math.exp(v[0]!), q: Math.exp(v[1]!), gamma: Math.exp(v[2]!) }, x, mx, grad);
+    for (let i = 0; i < 3; i++) grad[i] = -grad[i]!;
+    return -ll;
+  };
   const L = Math.log;
   const m = Math.max(mean, 1e-6);
   const starts = [
@@ -65,7 +152,7 @@ export function fitGammaGamma(x: Float64Array, mx: Float64Array): GammaGammaFit 
     [L(5), L(3), L(m)],
     [L(2), L(10), L(m * 3)],
   ];
-  const res = minimize(f, starts);
+  const res = minimizeSmooth(f, starts);
   const [p, q, gamma] = res.x.map(Math.exp) as [number, number, number];
   const { x: _x, value, ...optimizer } = res;
   return { params: { p, q, gamma }, logLikelihood: -value, converged: res.converged, customers: x.length, optimizer };

@@ -4,7 +4,7 @@
 // When the words find nothing, English words are corrected to the nearest known word of the help
 // center (pg_trgm similarity on help_search.word), then any-word (OR) matching is tried.
 import { Prisma } from "../../db/generated/client.ts";
-import type { Tx } from "../../db/client.ts";
+import { db as sharedDb, pgPool, type Tx } from "../../db/client.ts";
 import { toDbLocale, type Locale } from "../locale.ts";
 import { analyse, hasCjk, highlightSnippet, isEmpty, MARK_END, MARK_START, partsFromMarked, tsqueryText, type QueryTerms, type SnippetPart } from "./query.ts";
 
@@ -47,42 +47,68 @@ interface Row {
   categoryId: string;
   headline: string | null;
   plain: string | null;
-  total: bigint | number;
+  total: bigint | number | string;
+}
+
+/**
+ * Runs one read statement. On the shared client it goes straight to the pg pool: Prisma's raw-query
+ * path costs 1.0–1.4 ms of CPU a call against 0.26–0.33 ms for the pg driver (process.cpuUsage over
+ * 300 calls of a page-sized select, 2026-12-04), and a search makes up to four calls. Inside a
+ * caller's transaction it runs on that transaction.
+ * Search is read-only, so outside a transaction both see the same committed data.
+ */
+async function readRows<T>(db: Tx, s: Prisma.Sql): Promise<T[]> {
+  if (db === sharedDb()) return (await pgPool().query({ text: s.text, values: s.values as unknown[] })).rows as T[];
+  return db.$queryRaw<T[]>(s);
 }
 
 function tsquerySql(text: string, zh: boolean) {
   return zh ? Prisma.sql`${text}::tsquery` : Prisma.sql`to_tsquery('english', ${text})`;
 }
 
+/**
+ * One search pass in one statement, built so that the expensive parts run only where they are
+ * needed (issue #14; README "Decisions" 11):
+ * 1. `hit`: help_search.hits (migration 20261204210000): the matching published documents of the
+ *    locale through the GIN index, with their ts_rank_cd — read from help_search.doc alone (it
+ *    carries the article's locale and publishedAt), no article text;
+ * 2. `cut`: the rank of the last row of the requested page; only matches ranked at least that high
+ *    can be on the page, so only those are joined to their articles for the tie-break on
+ *    viewCount (the order is the same as sorting every match by rank, views, id);
+ * 3. the page's article columns, and ts_headline for the page's rows only.
+ * The article's own locale and publishedAt are checked again on the page rows, so a draft can
+ * never be shown even if its search document were stale.
+ */
 async function run(db: Tx, tsq: string, zh: boolean, locale: Locale, o: Required<Pick<SearchOptions, "limit" | "offset" | "snippets">>): Promise<{ rows: Row[]; total: number }> {
   const query = tsquerySql(tsq, zh);
+  const dbLocale = toDbLocale(locale);
   const headline = o.snippets && !zh
-    ? Prisma.sql`ts_headline('english', m.plain, m.query, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`})`
+    ? Prisma.sql`ts_headline('english', d.plain, ${query}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`})`
     : Prisma.sql`NULL::text`;
-  const plain = o.snippets && zh ? Prisma.sql`m.plain` : Prisma.sql`NULL::text`;
-  const rows = await db.$queryRaw<Row[]>`
-    WITH q AS (SELECT ${query} AS query),
-    m AS (
-      SELECT a.id, a.slug, a.title, a.summary, a."categoryId", d.plain, q.query,
-             ts_rank_cd(d.tsv, q.query, 1) AS rank, a."viewCount", count(*) OVER () AS total
-      FROM help_search.doc d
-      JOIN "HelpArticle" a ON a.id = d."articleId"
-      CROSS JOIN q
-      WHERE d.tsv @@ q.query
-        AND a.locale = ${toDbLocale(locale)}::"Locale"
-        AND a."publishedAt" IS NOT NULL AND a."publishedAt" <= now()
-      ORDER BY rank DESC, a."viewCount" DESC, a.id
+  const plain = o.snippets && zh ? Prisma.sql`d.plain` : Prisma.sql`NULL::text`;
+  const rows = await readRows<Row>(db, Prisma.sql`
+    WITH hit AS MATERIALIZED (SELECT id, rank FROM help_search.hits(${query}, ${dbLocale}::"Locale")),
+    cut AS (SELECT rank FROM hit ORDER BY rank DESC LIMIT 1 OFFSET ${o.limit + o.offset - 1}),
+    page AS (
+      SELECT h.id, h.rank, a."viewCount"
+      FROM hit h JOIN "HelpArticle" a ON a.id = h.id
+      WHERE h.rank >= coalesce((SELECT rank FROM cut), '-Infinity'::real)
+        AND a.locale = ${dbLocale}::"Locale" AND a."publishedAt" IS NOT NULL AND a."publishedAt" <= now()
+      ORDER BY h.rank DESC, a."viewCount" DESC, h.id
       LIMIT ${o.limit} OFFSET ${o.offset}
     )
-    SELECT m.id, m.slug, m.title, m.summary, m."categoryId", ${headline} AS headline, ${plain} AS plain, m.total
-    FROM m ORDER BY m.rank DESC, m."viewCount" DESC, m.id`;
+    SELECT a.id, a.slug, a.title, a.summary, a."categoryId", ${headline} AS headline, ${plain} AS plain, (SELECT count(*) FROM hit) AS total
+    FROM page p
+    JOIN "HelpArticle" a ON a.id = p.id
+    JOIN help_search.doc d ON d."articleId" = p.id
+    ORDER BY p.rank DESC, p."viewCount" DESC, p.id`);
   return { rows, total: rows.length ? Number(rows[0]!.total) : o.offset > 0 ? await countOnly(db, query, locale) : 0 };
 }
 
-async function countOnly(db: Tx, query: Prisma.Sql, locale: Locale) {
-  const [r] = await db.$queryRaw<{ n: bigint }[]>`
-    SELECT count(*) AS n FROM help_search.doc d JOIN "HelpArticle" a ON a.id = d."articleId"
-    WHERE d.tsv @@ ${query} AND a.locale = ${toDbLocale(locale)}::"Locale" AND a."publishedAt" IS NOT NULL AND a."publishedAt" <= now()`;
+async function countOnly(db: Tx, tsq: Prisma.Sql, locale: Locale) {
+  const [r] = await readRows<{ n: bigint | string }>(db, Prisma.sql`
+    SELECT count(*) AS n FROM help_search.doc d
+    WHERE d.tsv @@ ${tsq} AND d.locale = ${toDbLocale(locale)}::"Locale" AND d.published_at <= now()`);
   return Number(r?.n ?? 0);
 }
 
@@ -90,11 +116,11 @@ async function countOnly(db: Tx, query: Prisma.Sql, locale: Locale) {
 export async function correctWords(db: Tx, words: string[]): Promise<string[]> {
   const ascii = words.filter((w) => /^[a-z]{3,}$/.test(w));
   if (!ascii.length) return words;
-  const rows = await db.$queryRaw<{ w: string; known: boolean; best: string | null }[]>`
+  const rows = await readRows<{ w: string; known: boolean; best: string | null }>(db, Prisma.sql`
     SELECT w,
            EXISTS (SELECT 1 FROM help_search.word x WHERE x.word = w) AS known,
            (SELECT x.word FROM help_search.word x WHERE x.word % w ORDER BY similarity(x.word, w) DESC, x.word LIMIT 1) AS best
-    FROM unnest(${ascii}::text[]) AS w`;
+    FROM unnest(${ascii}::text[]) AS w`);
   const fix = new Map(rows.filter((r) => !r.known && r.best).map((r) => [r.w, r.best!]));
   return words.map((w) => fix.get(w) ?? w);
 }
