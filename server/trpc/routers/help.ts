@@ -1,5 +1,8 @@
 // Help procedures. Every procedure declares its policy (see ../procedures.ts).
 // Public: the help center is readable signed out; drafts never leave the staff procedures.
+import { randomUUID } from "node:crypto";
+import { Prisma } from "../../db/generated/client.ts";
+import { sqlRows } from "../../db/sql.ts";
 import { z } from "zod";
 import { helpHome, listCategories, publicArticle, recordArticleView, restoreRevision, saveArticle, setPublished, sitemapEntries, staffGet, staffList, vote, type Visitor } from "../../domain/help/articles.ts";
 import { renderMarkdown } from "../../domain/help/markdown.ts";
@@ -44,7 +47,12 @@ export const helpRouter = router({
     const q = input.q.trim();
     if (q && input.page === 1) {
       const v = visitor(ctx, input.guestId);
-      await ctx.db.helpSearchLog.create({ data: { query: q.slice(0, 200), locale: toDbLocale(result.locale), resultCount: result.total, customerId: v.customerId, guestId: v.customerId ? null : v.guestId } });
+      // = helpSearchLog.create, as one plain statement on the pool (issue #14: every search writes it).
+      await sqlRows(
+        ctx.db,
+        Prisma.sql`INSERT INTO "HelpSearchLog" (id, query, locale, "resultCount", "customerId", "guestId", "createdAt")
+                   VALUES (${randomUUID()}, ${q.slice(0, 200)}, ${toDbLocale(result.locale)}::"Locale", ${result.total}, ${v.customerId}, ${v.customerId ? null : v.guestId}, ${new Date()})`,
+      );
       if (v.customerId && ctx.env.TOUCHPOINT_VIEWS !== "off") {
         ctx.views.push({ customerId: v.customerId, type: "help.searched", channel: "web", actorUserId: v.userId, subjectType: "help_search", metadata: { query: q.slice(0, 200), locale: result.locale, resultCount: result.total } });
       }
