@@ -1,4 +1,4 @@
-// The app as a CHILD PROCESS (`tsx server/main.ts`, production build in build/), for the fault tests
+// The app as a CHILD PROCESS (`node --import tsx server/main.ts`, production build in build/), for the fault tests
 // of `npm run test:hardening`: it can be SIGKILLed, restarted, or run twice on one database, which
 // an in-process app (test/setup/app.ts) cannot. Loopback only; logs are kept for the failure message.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -67,7 +67,9 @@ export async function startAppProcess(opts: AppProcessOptions): Promise<AppProce
     ...(opts.smtpUrl ? { SMTP_URL: opts.smtpUrl } : {}),
     ...opts.env,
   };
-  const child: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), ["server/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  // `node --import tsx`, not node_modules/.bin/tsx: the tsx CLI runs the program in a child process
+  // of its own and only relays signals, so a SIGKILL sent to it would leave the app running.
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const append = (d: Buffer) => {
     out += d.toString("utf8");
