@@ -70,7 +70,7 @@ export function stripeWebhookRouter(services: Services, deps: StripeDeps = strip
     } catch (e) {
       if (isDatabaseUnavailable(e)) {
         // Nothing was stored (the event's row commits with its effects); Stripe retries non-2xx answers.
-        res.status(503).set("Retry-After", String(DB_RETRY_AFTER_SECONDS)).json(errorBody("unavailable", "The database is not reachable right now; the event was not processed and will be retried."));
+        res.status(503).set("Retry-After", String(DB_RETRY_AFTER_SECONDS)).json(errorBody("unavailable", "The database is not available right now; the event was not processed and will be retried."));
         return;
       }
       console.warn(`[stripe] event ${event.id} (${event.type}) failed, Stripe will retry: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,5 +1,5 @@
-// "The database cannot be reached right now" (PostgreSQL restarting, failing over, refusing
-// connections) as opposed to a bug or a refused query. Requests that hit it are answered 503 with
+// "The database cannot serve this request right now" (PostgreSQL restarting, failing over, refusing
+// connections, or every pooled connection busy for too long) as opposed to a bug or a refused query. Requests that hit it are answered 503 with
 // a short message and Retry-After (server/http.ts, server/api/*, server/trpc/init.ts,
 // app/entry.server.tsx) instead of a 500 that carries Prisma's text; the pools reconnect by
 // themselves once PostgreSQL is back (test/hardening/faults-postgres.test.ts).
@@ -9,7 +9,7 @@
 // database system is starting up"), pg's own "Connection terminated unexpectedly", and Prisma's
 // wrappers of those (P1001, P2010 with meta.driverAdapterError { kind: "DatabaseNotReachable" }, …).
 
-export const DB_UNAVAILABLE_MESSAGE = "The service is temporarily unavailable (database not reachable). Please try again in a moment.";
+export const DB_UNAVAILABLE_MESSAGE = "The service is temporarily unavailable (database not available). Please try again in a moment.";
 /** Seconds, for the Retry-After header. */
 export const DB_RETRY_AFTER_SECONDS = 5;
 
@@ -18,8 +18,10 @@ const PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 const ADAPTER_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 /** SQLSTATEs: admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections. */
 const SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+// "Unable to start a transaction in the given time": every pooled connection stayed busy for
+// Prisma's maxWait (PostgreSQL slow or overloaded) — also "try again shortly", not a bug.
 const MESSAGES =
-  /Can't reach database server|Connection terminated|Connection is closed|Client has encountered a connection error|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|timeout exceeded when trying to connect|Server has closed the connection/i;
+  /Can't reach database server|Unable to start a transaction in the given time|Connection terminated|Connection is closed|Client has encountered a connection error|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode|not yet accepting connections)|timeout exceeded when trying to connect|Server has closed the connection/i;
 
 function matches(e: object): boolean {
   const x = e as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown };
