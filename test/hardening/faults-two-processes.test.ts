@@ -24,9 +24,9 @@ let fx: LoadFixture;
 beforeAll(async () => {
   smtp = await startCountingSmtp();
   const opts = { databaseUrl, sessionSecret: SECRET, stripeWebhookSecret: WEBHOOK_SECRET, smtpUrl: smtp.url, dataDir: ".data/hardening" };
-  // One after the other: both would run the (no-op) migrations and pg-boss's schema check at once.
-  a = await startAppProcess(opts);
-  b = await startAppProcess(opts);
+  // Both at once, as a process manager starts them: migrations (Prisma's advisory lock) and pg-boss's
+  // schema check and queue creation must cope with the other process doing the same.
+  [a, b] = await Promise.all([startAppProcess(opts), startAppProcess(opts)]);
   bothUpAt = Date.now();
   fx = await seedLoadFixture(db() as never, 4);
 });
