@@ -3,12 +3,13 @@
 // article, a ticket body, an email preview) can never run script even if it slipped past the
 // sanitiser. Styles allow inline `style` attributes (used for chart bars and widths).
 import { Transform, type TransformCallback } from "node:stream";
-import type { AppLoadContext, EntryContext } from "react-router";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "react-router";
 import { createReadableStreamFromReadable } from "@react-router/node";
-import { ServerRouter } from "react-router";
+import { isRouteErrorResponse, ServerRouter } from "react-router";
 import { isbot } from "isbot";
 import type { RenderToPipeableStreamOptions } from "react-dom/server";
 import { renderToPipeableStream } from "react-dom/server";
+import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "#server/db/unavailable.ts";
 
 export const streamTimeout = 5_000;
 
@@ -27,7 +28,33 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/** Requests whose loader or action failed because the database was unreachable (answered 503). */
+const unavailable = new WeakSet<Request>();
+let lastUnavailableLog = 0;
+
+/**
+ * React Router's error hook (its default logs every error with console.error): a loader or action
+ * that failed because PostgreSQL is unreachable marks its request, so the page is answered 503 with
+ * Retry-After instead of 500, and logs one short line every few seconds rather than a stack each.
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  const inner = isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error;
+  if (isDatabaseUnavailable(inner)) {
+    unavailable.add(request);
+    if (Date.now() - lastUnavailableLog > 5000) {
+      lastUnavailableLog = Date.now();
+      console.warn(`[pages] database unreachable, answering 503 (${request.method} ${new URL(request.url).pathname})`);
+    }
+    return;
+  }
+  if (!request.signal.aborted) console.error(inner);
+}
+
 export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, routerContext: EntryContext, loadContext: AppLoadContext) {
+  if (unavailable.has(request)) {
+    responseStatusCode = 503;
+    responseHeaders.set("Retry-After", String(DB_RETRY_AFTER_SECONDS));
+  }
   const nonce = loadContext.cspNonce;
   if (nonce) responseHeaders.set("Content-Security-Policy", contentSecurityPolicy(nonce));
   if (request.method.toUpperCase() === "HEAD") {

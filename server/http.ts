@@ -4,12 +4,14 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createRequestHandler } from "@react-router/express";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import express, { type Request, type Response } from "express";
+import { TRPCError } from "@trpc/server";
+import express, { type NextFunction, type Request, type Response } from "express";
 import type { ServerBuild } from "react-router";
 import { createContext, type Services } from "./trpc/context.ts";
 import { appRouter, createCaller } from "./trpc/root.ts";
 import { stripeWebhookRouter } from "./api/stripe-webhook.ts";
 import { fulfilmentApiRouter } from "./api/v1.ts";
+import { DB_RETRY_AFTER_SECONDS, DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, unavailableHtml } from "./db/unavailable.ts";
 
 export const TRPC_HEADER = "x-rapport-client";
 
@@ -76,7 +78,16 @@ export async function createHttpApp(opts: HttpOptions) {
       }
       next();
     },
-    createExpressMiddleware({ router: appRouter, createContext: ({ req, res }) => requestContext(services, req, res) }),
+    createExpressMiddleware({
+      router: appRouter,
+      // The session lookup is the first query of every call: an unreachable database is a 503 here too.
+      createContext: ({ req, res }) =>
+        requestContext(services, req, res).catch((e: unknown) => {
+          if (isDatabaseUnavailable(e)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DB_UNAVAILABLE_MESSAGE, cause: e });
+          throw e;
+        }),
+      responseMeta: ({ errors }) => (errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "Retry-After": String(DB_RETRY_AFTER_SECONDS) }) } : {}),
+    }),
   );
 
   // Campaign mail links: the open pixel and click redirects (signed tokens; see
@@ -134,7 +145,33 @@ export async function createHttpApp(opts: HttpOptions) {
       },
     }),
   );
+  app.use(lastErrorHandler(opts.log));
   return app;
+}
+
+/**
+ * Errors nothing else answered (the session lookup in getLoadContext, the tracking routes, a
+ * failed page render): an unreachable database is a short 503 page (or JSON) with Retry-After
+ * instead of Express's 500; anything else goes on to Express's handler as before.
+ */
+function lastErrorHandler(log: (m: string) => void) {
+  let lastUnavailableLog = 0;
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent || !isDatabaseUnavailable(err)) {
+      // Anything else: Express's own handler (a plain 500 without details in production).
+      next(err);
+      return;
+    }
+    const wantsJson = req.path.startsWith("/api/") || req.path.endsWith(".data") || !(req.get("accept") ?? "").includes("text/html");
+    // One line every few seconds, not a stack per request, while PostgreSQL is away.
+    if (Date.now() - lastUnavailableLog > 5000) {
+      lastUnavailableLog = Date.now();
+      log(`[http] database unreachable, answering 503 (${err instanceof Error ? err.message.split("\n").filter(Boolean).pop() : String(err)})`);
+    }
+    res.status(503).set({ "Retry-After": String(DB_RETRY_AFTER_SECONDS), "Cache-Control": "no-store" });
+    if (wantsJson) res.json({ error: { code: "unavailable", message: DB_UNAVAILABLE_MESSAGE } });
+    else res.type("html").send(unavailableHtml());
+  };
 }
 
 /** Portal page views by customers, through the buffered writer (document and .data requests). */

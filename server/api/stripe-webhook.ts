@@ -7,6 +7,7 @@ import type { Env } from "../env.ts";
 import type { Services } from "../trpc/context.ts";
 import { receiveStripeEvent, type LineItemInput, type StripeDeps, type StripeEventLike } from "../domain/orders/stripe-events.ts";
 import { errorBody } from "./errors.ts";
+import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
 
 /** A Stripe client for API calls, when STRIPE_SECRET_KEY is set (host/port for a local stand-in in tests). */
 export function stripeClient(secretKey: string, opts: { host?: string; port?: number; protocol?: "http" | "https" } = {}) {
@@ -67,6 +68,11 @@ export function stripeWebhookRouter(services: Services, deps: StripeDeps = strip
       if (result.status === "applied") services.mailQueued();
       res.status(200).json({ received: true, ...result });
     } catch (e) {
+      if (isDatabaseUnavailable(e)) {
+        // Nothing was stored (the event's row commits with its effects); Stripe retries non-2xx answers.
+        res.status(503).set("Retry-After", String(DB_RETRY_AFTER_SECONDS)).json(errorBody("unavailable", "The database is not available right now; the event was not processed and will be retried."));
+        return;
+      }
       console.warn(`[stripe] event ${event.id} (${event.type}) failed, Stripe will retry: ${e instanceof Error ? e.message : String(e)}`);
       res.status(500).json(errorBody("internal", "The event could not be processed; it will be retried."));
     }

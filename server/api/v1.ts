@@ -11,6 +11,7 @@ import { AppError } from "../domain/errors.ts";
 import { transitionOrder, upsertShipment, type OrderActor } from "../domain/orders/lifecycle.ts";
 import type { Services } from "../trpc/context.ts";
 import { appErrorResponse, errorBody, validationBody, type ApiErrorBody } from "./errors.ts";
+import { DB_RETRY_AFTER_SECONDS, DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable.ts";
 
 const SHIPMENT_STATUSES = ["pending", "in_transit", "delivered", "returned", "cancelled"] as const;
 
@@ -135,6 +136,10 @@ export function fulfilmentApiRouter(services: Services) {
         res.status(out.status).json(out.body);
         if (out.status < 300) services.mailQueued();
       } catch (e) {
+        if (isDatabaseUnavailable(e) && !res.headersSent) {
+          res.status(503).set("Retry-After", String(DB_RETRY_AFTER_SECONDS)).json(errorBody("unavailable", DB_UNAVAILABLE_MESSAGE));
+          return;
+        }
         console.warn(`[api] ${req.method} ${req.originalUrl} failed: ${e instanceof Error ? e.stack : String(e)}`);
         res.status(500).json(errorBody("internal", "Internal error"));
       }

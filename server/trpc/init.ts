@@ -3,6 +3,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { AppError, type FieldMessage } from "../domain/errors.ts";
+import { DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable.ts";
 import type { Context } from "./context.ts";
 
 export type StaffRoleName = "AGENT" | "MARKETER" | "ADMIN";
@@ -50,12 +51,19 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
-/** Domain AppErrors become tRPC errors with the same code (FieldMessage details kept as cause). */
+/**
+ * Domain AppErrors become tRPC errors with the same code (FieldMessage details kept as cause). An
+ * unreachable database becomes SERVICE_UNAVAILABLE (HTTP 503) with a short message, not a 500
+ * carrying Prisma's text (server/db/unavailable.ts).
+ */
 export const baseProcedure = t.procedure.use(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (!result.ok && isDatabaseUnavailable(result.error.cause ?? result.error)) {
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DB_UNAVAILABLE_MESSAGE, cause: result.error.cause });
   }
   return result;
 });
