@@ -10,6 +10,7 @@ import { createContext, type Services } from "./trpc/context.ts";
 import { appRouter, createCaller } from "./trpc/root.ts";
 import { stripeWebhookRouter } from "./api/stripe-webhook.ts";
 import { fulfilmentApiRouter } from "./api/v1.ts";
+import { BODY_LIMITS, pageBodyGuard, trpcBodyGuard } from "./http-limits.ts";
 
 export const TRPC_HEADER = "x-rapport-client";
 
@@ -76,7 +77,9 @@ export async function createHttpApp(opts: HttpOptions) {
       }
       next();
     },
-    createExpressMiddleware({ router: appRouter, createContext: ({ req, res }) => requestContext(services, req, res) }),
+    // Bounded, checked JSON (server/http-limits.ts); batches of at most 10 calls.
+    trpcBodyGuard(),
+    createExpressMiddleware({ router: appRouter, maxBodySize: BODY_LIMITS.trpcBytes, maxBatchSize: 10, createContext: ({ req, res }) => requestContext(services, req, res) }),
   );
 
   // Campaign mail links: the open pixel and click redirects (signed tokens; see
@@ -110,6 +113,10 @@ export async function createHttpApp(opts: HttpOptions) {
     build = (await import(path.join(buildDir, "server", "index.js"))) as ServerBuild;
   }
   app.use(express.static(path.join(opts.root, "public"), { maxAge: "1h", index: false }));
+
+  // Page form posts: a form content type and a Content-Length within the limit, before React
+  // Router buffers the body in request.formData() (server/http-limits.ts).
+  app.use(pageBodyGuard());
 
   // RFC 8058 one-click unsubscribe: mail providers POST to /u/<token> from their own servers, with
   // no cookie and possibly their own Origin, which React Router's action origin check would refuse.
