@@ -12,6 +12,7 @@ import { appRouter, createCaller } from "./trpc/root.ts";
 import { stripeWebhookRouter } from "./api/stripe-webhook.ts";
 import { fulfilmentApiRouter } from "./api/v1.ts";
 import { DB_RETRY_AFTER_SECONDS, DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable, unavailableHtml } from "./db/unavailable.ts";
+import { BODY_LIMITS, pageBodyGuard, trpcBodyGuard } from "./http-limits.ts";
 
 export const TRPC_HEADER = "x-rapport-client";
 
@@ -78,8 +79,12 @@ export async function createHttpApp(opts: HttpOptions) {
       }
       next();
     },
+    // Bounded, checked JSON (server/http-limits.ts); batches of at most 10 calls.
+    trpcBodyGuard(),
     createExpressMiddleware({
       router: appRouter,
+      maxBodySize: BODY_LIMITS.trpcBytes,
+      maxBatchSize: 10,
       // The session lookup is the first query of every call: an unreachable database is a 503 here too.
       createContext: ({ req, res }) =>
         requestContext(services, req, res).catch((e: unknown) => {
@@ -121,6 +126,10 @@ export async function createHttpApp(opts: HttpOptions) {
     build = (await import(path.join(buildDir, "server", "index.js"))) as ServerBuild;
   }
   app.use(filesOnly(express.static(path.join(opts.root, "public"), { maxAge: "1h", index: false })));
+
+  // Page form posts: a form content type and a Content-Length within the limit, before React
+  // Router buffers the body in request.formData() (server/http-limits.ts).
+  app.use(pageBodyGuard());
 
   // RFC 8058 one-click unsubscribe: mail providers POST to /u/<token> from their own servers, with
   // no cookie and possibly their own Origin, which React Router's action origin check would refuse.

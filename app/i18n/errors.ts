@@ -26,6 +26,7 @@ export const en = {
   unauthorized: "Please sign in to continue.",
   forbidden: "Your account cannot do this.",
   notFound: "Not found.",
+  nulCharacter: "Remove the invisible NUL control character from this text (it may come from a pasted file).",
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -56,4 +57,5 @@ export const zh: Record<keyof typeof en, string> = {
   unauthorized: "请先登录。",
   forbidden: "你的账户无权执行此操作。",
   notFound: "未找到。",
+  nulCharacter: "请删除文本中不可见的 NUL 控制字符（可能来自粘贴的文件内容）。",
 };

@@ -8,6 +8,7 @@ import type { Services } from "../trpc/context.ts";
 import { receiveStripeEvent, type LineItemInput, type StripeDeps, type StripeEventLike } from "../domain/orders/stripe-events.ts";
 import { errorBody } from "./errors.ts";
 import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
+import { jsonTextProblem } from "../http-limits.ts";
 
 /** A Stripe client for API calls, when STRIPE_SECRET_KEY is set (host/port for a local stand-in in tests). */
 export function stripeClient(secretKey: string, opts: { host?: string; port?: number; protocol?: "http" | "https" } = {}) {
@@ -59,6 +60,12 @@ export function stripeWebhookRouter(services: Services, deps: StripeDeps = strip
       res.status(400).json(errorBody("bad_signature", `Webhook signature verification failed: ${e instanceof Error ? e.message : String(e)}`));
       return;
     }
+    // Signed, but the processing walks the object recursively: no real event nests this deep.
+    const shape = jsonTextProblem(raw.toString("utf8"));
+    if (shape) {
+      res.status(400).json(errorBody("bad_event", `Not a Stripe event: ${shape}`));
+      return;
+    }
     if (!event || typeof event.id !== "string" || typeof event.type !== "string" || !event.data?.object) {
       res.status(400).json(errorBody("bad_event", "Not a Stripe event"));
       return;
@@ -76,6 +83,13 @@ export function stripeWebhookRouter(services: Services, deps: StripeDeps = strip
       console.warn(`[stripe] event ${event.id} (${event.type}) failed, Stripe will retry: ${e instanceof Error ? e.message : String(e)}`);
       res.status(500).json(errorBody("internal", "The event could not be processed; it will be retried."));
     }
+  });
+  // The raw-body reader's refusals (over 1 MB, cut off) as JSON, like every other answer here.
+  r.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    void _next;
+    const e = err as { status?: number; type?: string };
+    if (e.type === "entity.too.large" || e.status === 413) res.status(413).json(errorBody("too_large", "The event body is too large: at most 1 MB."));
+    else res.status(400).json(errorBody("bad_body", "The request body could not be read."));
   });
   return r;
 }

@@ -12,6 +12,7 @@ import { transitionOrder, upsertShipment, type OrderActor } from "../domain/orde
 import type { Services } from "../trpc/context.ts";
 import { appErrorResponse, errorBody, validationBody, type ApiErrorBody } from "./errors.ts";
 import { DB_RETRY_AFTER_SECONDS, DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable.ts";
+import { apiJsonParser } from "../http-limits.ts";
 
 const SHIPMENT_STATUSES = ["pending", "in_transit", "delivered", "returned", "cancelled"] as const;
 
@@ -71,7 +72,8 @@ function requestHash(req: Request): string {
 export function fulfilmentApiRouter(services: Services) {
   const { db } = services;
   const r = Router();
-  r.use(express.json({ limit: "100kb", type: () => true }));
+  // JSON only, 100 KB, valid UTF-8, at most 64 levels deep, no NUL (server/http-limits.ts).
+  r.use(apiJsonParser("100kb"));
 
   /** Authenticates, validates, runs `work` in one transaction, with Idempotency-Key for mutations. */
   function endpoint<S extends z.ZodType>(scope: ApiScope, schema: S | null, work: (tx: Tx, ctx: { number: string; body: z.infer<S>; actor: OrderActor }) => Promise<Result>) {
@@ -211,12 +213,17 @@ export function fulfilmentApiRouter(services: Services) {
   r.use((err: unknown, _req: Request, res: Response, _next: express.NextFunction) => {
     void _next;
     const status = (err as { status?: number }).status;
-    if (status === 400 || (err as { type?: string }).type === "entity.parse.failed") {
+    const type = (err as { type?: string }).type;
+    if (type === "rapport.invalid_utf8" || type === "rapport.json_shape") {
+      res.status(422).json(errorBody("validation_failed", (err as Error).message, { body: (err as Error).message }));
+      return;
+    }
+    if (status === 400 || type === "entity.parse.failed") {
       res.status(422).json(errorBody("validation_failed", "The body is not valid JSON", { body: "must be a JSON object" }));
       return;
     }
     if (status === 413) {
-      res.status(413).json(errorBody("too_large", "The body is too large"));
+      res.status(413).json(errorBody("too_large", "The body is too large: at most 100 KB"));
       return;
     }
     res.status(500).json(errorBody("internal", "Internal error"));

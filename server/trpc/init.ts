@@ -52,11 +52,32 @@ export const createCallerFactory = t.createCallerFactory;
 export const middleware = t.middleware;
 
 /**
+ * The top-level input field holding a string with a NUL character (U+0000), "form" when the input
+ * itself is such a string, or null. PostgreSQL text cannot store NUL: without this check the write
+ * fails deep inside a transaction as a 500. Binary content (Buffers: attachments) may hold NULs.
+ */
+export function nulField(input: unknown, depth = 0, top: string | null = null): string | null {
+  if (typeof input === "string") return input.includes("\u0000") ? (top ?? "form") : null;
+  if (input === null || typeof input !== "object" || depth > 20 || input instanceof Uint8Array || (typeof Blob !== "undefined" && input instanceof Blob)) return null;
+  for (const [k, v] of Array.isArray(input) ? input.entries() : Object.entries(input)) {
+    const hit = nulField(v, depth + 1, top ?? String(k));
+    if (hit !== null) return hit;
+  }
+  return null;
+}
+
+/**
  * Domain AppErrors become tRPC errors with the same code (FieldMessage details kept as cause). An
  * unreachable database becomes SERVICE_UNAVAILABLE (HTTP 503) with a short message, not a 500
  * carrying Prisma's text (server/db/unavailable.ts).
  */
-export const baseProcedure = t.procedure.use(async ({ next }) => {
+export const baseProcedure = t.procedure.use(async ({ next, getRawInput }) => {
+  // Bad input changes nothing and says why (issue #13): refuse NULs before any procedure runs.
+  const field = nulField(await getRawInput().catch(() => undefined));
+  if (field !== null) {
+    const message = "Text may not contain NUL characters (U+0000).";
+    throw new TRPCError({ code: "BAD_REQUEST", message, cause: new AppError("BAD_REQUEST", message, { [field]: "errors.nulCharacter" }) });
+  }
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;

@@ -80,21 +80,32 @@ export function splitCsvRecord(text: string): string[] | null {
   }
 }
 
+/** Longest record (one order row; quoted line breaks included). Real rows are well under 1 KB. */
+export const MAX_RECORD_CHARS = 64 * 1024;
+
 /**
  * Splits a stream of text chunks into CSV records (RFC 4180: quoted fields, "" escapes, CRLF or
  * LF, line breaks inside quotes), each with the line number it starts on and the bytes read so far.
  */
-export async function* csvRecords(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<{ line: number; fields: string[]; bytes: number }> {
+export async function* csvRecords(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<{ line: number; fields: string[]; bytes: number; tooLong?: boolean }> {
   let tail = "";
   let bytes = 0;
   let line = 0;
   let open = ""; // a record whose quoted field continues on the next line
   let openLine = 0;
   let first = true;
+  // The line a record over MAX_RECORD_CHARS starts on: reading stops there (issue #13: a file
+  // without line breaks, or with a quote never closed, would otherwise be held whole in memory
+  // and re-split once per line).
+  let tooLong = 0;
   const take = function* (text: string) {
     line++;
     if (text.endsWith("\r")) text = text.slice(0, -1);
     const candidate = open ? `${open}\n${text}` : text;
+    if (candidate.length > MAX_RECORD_CHARS) {
+      tooLong = open ? openLine : line;
+      return;
+    }
     const fields = splitCsvRecord(candidate);
     if (fields === null) {
       if (!open) openLine = line;
@@ -119,10 +130,20 @@ export async function* csvRecords(chunks: AsyncIterable<string | Buffer>): Async
       if (nl < 0) break;
       yield* take(text.slice(start, nl));
       start = nl + 1;
+      if (tooLong) break;
     }
     tail = text.slice(start);
+    if (!tooLong && tail.length + open.length > MAX_RECORD_CHARS) tooLong = open ? openLine : line + 1;
+    if (tooLong) {
+      yield { line: tooLong, fields: [], bytes, tooLong: true };
+      return;
+    }
   }
   if (tail !== "" || open) yield* take(tail);
+  if (tooLong) {
+    yield { line: tooLong, fields: [], bytes, tooLong: true };
+    return;
+  }
   if (open) {
     // An unterminated quote: report the record as it is (it will fail validation with its line).
     yield { line: openLine, fields: open.split(","), bytes };
@@ -274,6 +295,10 @@ export async function importOrdersCsv(client: PoolClient, chunks: AsyncIterable<
     let header = true;
     let lastBytes = 0;
     for await (const rec of csvRecords(chunks)) {
+      if (rec.tooLong) {
+        fail(rec.line, `the record starting on this line is longer than ${MAX_RECORD_CHARS / 1024} KB: a line without a line break, or a quote (") that is never closed; the import stops here`);
+        break;
+      }
       if (header) {
         header = false;
         const got = rec.fields.map((f) => f.trim()).join(",");

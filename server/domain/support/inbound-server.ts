@@ -3,6 +3,7 @@
 // message is parsed and routed by inbound.ts. Binds to loopback by default: in production a real
 // MTA (Postfix, a cloud inbound-mail service) relays support@ / support+*@ mail to it.
 import type { AddressInfo } from "node:net";
+import { Transform } from "node:stream";
 import { simpleParser, type AddressObject, type HeaderValue } from "mailparser";
 import { SMTPServer } from "smtp-server";
 import type { Db } from "../../db/client.ts";
@@ -62,7 +63,23 @@ export async function startInboundServer(db: Db, opts: InboundServerOptions): Pr
       callback();
     },
     onData(stream, session, callback) {
-      simpleParser(stream, { skipImageLinks: true })
+      // smtp-server only flags an oversized message (sizeExceeded) and keeps streaming it: pass the
+      // parser at most MAX_INBOUND_BYTES and drop the rest, so memory stays bounded however much
+      // a sender pushes before the final ".", which is then answered 552 below.
+      let passed = 0;
+      const bounded = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          if (passed + chunk.length <= MAX_INBOUND_BYTES) {
+            passed += chunk.length;
+            done(null, chunk);
+          } else {
+            passed = MAX_INBOUND_BYTES + 1;
+            done();
+          }
+        },
+      });
+      stream.pipe(bounded);
+      simpleParser(bounded, { skipImageLinks: true })
         .then(async (mail) => {
           if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
             throw new InboundRejection(552, `5.3.4 The message is larger than ${MAX_INBOUND_BYTES / 1024 / 1024} MB.`);
@@ -86,6 +103,13 @@ export async function startInboundServer(db: Db, opts: InboundServerOptions): Pr
           if (e instanceof InboundRejection) {
             log(`[inbound] rejected message: ${e.message}`);
             return callback(smtpError(e.responseCode, e.message));
+          }
+          if ((e as { code?: string }).code === "EMAXLEN") {
+            // mailparser's structural limits (more than 1,000 MIME parts, or a part's header over
+            // its size limit): permanent, the same message would fail again.
+            const what = /child nodes/i.test((e as Error).message) ? "more than 1,000 parts (attachments and body parts); send the files in several messages" : "a part whose header is too large";
+            log(`[inbound] rejected message: ${(e as Error).message}`);
+            return callback(smtpError(552, `5.3.4 The message has ${what}.`));
           }
           if (e instanceof AppError) {
             // The ticket rules refused it (e.g. the customer was erased): permanent, tell the sender why.

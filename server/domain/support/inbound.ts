@@ -96,10 +96,16 @@ function acceptableAttachments(list: InboundMail["attachments"]): { files: Attac
   return { files, dropped };
 }
 
+const DROPPED_LISTED = 10;
+
 function composeBody(text: string, dropped: string[], hasFiles: boolean): string {
+  // At most DROPPED_LISTED names (a mail with 1,000 attachments must still fit in BODY_MAX).
+  const listed = dropped.slice(0, DROPPED_LISTED).map((n) => n.slice(0, 100));
+  const more = dropped.length > listed.length ? ` and ${dropped.length - listed.length} more` : "";
+  const notes = dropped.length ? `\n\n[Attachments not accepted (only images, PDF and plain text up to 10 MB, at most ${MAX_ATTACHMENTS_PER_MESSAGE}): ${listed.join(", ")}${more}]` : "";
   let body = stripQuotedReply(text);
-  if (body.length > BODY_MAX - 200) body = `${body.slice(0, BODY_MAX - 200).trimEnd()}\n[…]`;
-  const notes = dropped.length ? `\n\n[Attachments not accepted (only images, PDF and plain text up to 10 MB, at most ${MAX_ATTACHMENTS_PER_MESSAGE}): ${dropped.join(", ")}]` : "";
+  const room = BODY_MAX - 200 - notes.length;
+  if (body.length > room) body = `${body.slice(0, room).trimEnd()}\n[…]`;
   if (!body && !notes) return hasFiles ? "[Attachments only]" : "";
   return (body + notes).trim();
 }
