@@ -239,6 +239,9 @@ export async function importOrdersCsv(client: PoolClient, chunks: AsyncIterable<
   try {
     // One import at a time (two imports of overlapping files would race on customers).
     await client.query("SELECT pg_advisory_xact_lock(hashtext('rapport:import-orders'))");
+    // The set-based steps sort and hash millions of rows (customer aggregates, events in key order);
+    // the default 4 MB work_mem sends each of those to disk. For this transaction only.
+    await client.query("SET LOCAL work_mem = '256MB'");
     await client.query(`CREATE TEMP TABLE import_rows (
       line int NOT NULL, customer_id text, email text, name text, order_number text NOT NULL,
       placed_at timestamptz NOT NULL, currency text NOT NULL, total_minor int NOT NULL, status text NOT NULL) ON COMMIT DROP`);
