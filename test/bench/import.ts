@@ -4,14 +4,15 @@
 // `npm run import:orders`: parse + validate every row, customers, orders, timeline events,
 // touchpoints, refunds, one transaction), and, as the baseline in the same run, `COPY … FROM STDIN`
 // of the same file into a bare table with the same eight columns (all text, no index, no
-// constraint) through psql's `\copy` (PSQL sets the binary; /usr/bin/psql here). Also times the
-// idempotent re-import of the same file (changes nothing) for the row's data.
+// constraint) through psql's `\copy` (PSQL sets the binary; /usr/bin/psql here). With
+// BENCH_IMPORT_REIMPORT=1 it also times the idempotent re-import of the same file (changes nothing).
 // Target: product rows/s ≥ 25 % of COPY's. Exports `benchImport()` (the BenchRow[]); run alone it
 // prints the table and hands the rows to `npm run bench` through BENCH_ROWS_OUT (reportBenchRows).
 // Database: with DATABASE_URL set, its own database `rapport_bench_import` on that server (dropped
 // and recreated each run; never the one DATABASE_URL names). Without it, an embedded PostgreSQL
 // under .data/bench-import (port 54379) with the same database recreated in it.
-// Knobs (env): BENCH_IMPORT_ROWS (1000000), BENCH_IMPORT_REIMPORT (1; 0 skips the re-import), PSQL.
+// Knobs (env): BENCH_IMPORT_ROWS (1000000), BENCH_IMPORT_REIMPORT (0), BENCH_IMPORT_VERBOSE=1 (time of
+// each SQL step on stderr), PSQL.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -107,7 +108,7 @@ async function importOnce(file: string, bytes: number, label: string): Promise<{
 
 export async function benchImport(): Promise<BenchRow[]> {
   const ROWS = intEnv("BENCH_IMPORT_ROWS", 1_000_000);
-  const REIMPORT = intEnv("BENCH_IMPORT_REIMPORT", 1, 0) > 0;
+  const REIMPORT = intEnv("BENCH_IMPORT_REIMPORT", 0, 0) > 0;
   fs.mkdirSync(DATA_DIR, { recursive: true });
   const run = Date.now().toString(36);
   // psql reads the file itself; keep it where any user can read it.

@@ -44,8 +44,8 @@ function row(i: number, customers: number, at: Date): TouchpointInput {
 }
 
 async function count(): Promise<number> {
-  const r = await pgPool().query<{ n: string }>(`SELECT count(*) AS n FROM "Touchpoint"`);
-  return Number(r.rows[0]!.n);
+  const r = await pgPool().query(`SELECT count(*) AS n FROM "Touchpoint"`);
+  return Number((r.rows[0] as { n: string }).n);
 }
 
 async function truncate() {
