@@ -128,6 +128,36 @@ describe("npm run import:orders", () => {
     expect((await db().order.findUniqueOrThrow({ where: { number: `I${tag}-k1` } })).customerId).toBe(existing.id);
   });
 
+  it("a second file overlapping the first imports only its new orders, matching customers by customer_id and by email", async () => {
+    // Both files put orders on the same line numbers: the ids the import derives from them must not collide.
+    const m1 = `m1.${tag}@example.com`;
+    const m2 = `m2.${tag}@example.com`;
+    const first = writeCsv([`c${tag}-m1,${m1},Mia,I${tag}-m1,2024-01-01,USD,10,refunded`, `c${tag}-m1,,,I${tag}-m2,2024-01-02,USD,20,delivered`, `,${m2},Max,I${tag}-m3,2024-01-03,EUR,30,paid`]);
+    expect(await importFile(first)).toMatchObject({ errorCount: 0, imported: 3, alreadyPresent: 0, customersCreated: 2 });
+    const second = writeCsv([`c${tag}-m1,,,I${tag}-m2,2024-01-02,USD,20,delivered`, `c${tag}-m1,,,I${tag}-m4,2024-02-01,USD,40,refunded`, `,${m2},,I${tag}-m5,2024-02-02,EUR,50,placed`]);
+    expect(await importFile(second)).toMatchObject({ errorCount: 0, imported: 2, alreadyPresent: 1, customersCreated: 0 });
+
+    const orders = await db().order.findMany({ where: { number: { startsWith: `I${tag}-m` } }, include: { customer: true, events: true, refunds: true }, orderBy: { number: "asc" } });
+    expect(orders.map((o) => [o.number, o.customer.email, o.events.length, o.refunds.length])).toEqual([
+      [`I${tag}-m1`, m1, 3, 1],
+      [`I${tag}-m2`, m1, 4, 0],
+      [`I${tag}-m3`, m2, 2, 0],
+      [`I${tag}-m4`, m1, 3, 1],
+      [`I${tag}-m5`, m2, 1, 0],
+    ]);
+    expect(new Set(orders.map((o) => o.id)).size).toBe(5);
+    expect(new Set(orders.flatMap((o) => o.events.map((e) => e.id))).size).toBe(13);
+    expect(await db().customer.count({ where: { email: { in: [m1, m2] } } })).toBe(2);
+    const m4 = orders[3]!;
+    const touchpoints = await db().touchpoint.findMany({ where: { subjectType: "order", subjectId: m4.id }, orderBy: { type: "asc" } });
+    expect(touchpoints.map((t) => [t.type, t.customerId, t.channel])).toEqual([
+      ["order.paid", m4.customerId, "system"],
+      ["order.placed", m4.customerId, "system"],
+      ["order.refunded", m4.customerId, "system"],
+    ]);
+    expect(touchpoints[0]!.metadata).toEqual({ number: `I${tag}-m4`, source: "csv" });
+  });
+
   it("rejects a wrong header", async () => {
     const file = path.join(os.tmpdir(), `bad-header-${tag}.csv`);
     fs.writeFileSync(file, "id,email\n1,a@b.c\n");
