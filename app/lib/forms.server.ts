@@ -52,8 +52,9 @@ export function isFormFailure(r: unknown): r is ReturnType<typeof formFailure> {
 
 /** A failed form result (status kept) tagged with which form on the page it belongs to, e.g.
  *  { intent: "profile" } when one page has several forms. */
-export function tagged(failure: ReturnType<typeof formFailure>, tags: Record<string, string>) {
-  return data({ ...failure.data, ...tags }, failure.init ?? undefined);
+export function tagged<Tags extends Record<string, string>>(failure: ReturnType<typeof formFailure>, tags: Tags) {
+  // Generic so the page's action type keeps the tags (e.g. `intent`) for useActionData.
+  return data<FormFailure & Tags>({ ...failure.data, ...tags }, failure.init ?? undefined);
 }
 
 /** Runs a mutation for a form; returns its failure as form feedback. */

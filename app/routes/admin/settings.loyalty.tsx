@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/settings.loyalty";
 import { Field, FormError, Notice, type FormResult } from "#app/components/form.tsx";
 import { fieldMessage, formatDate, translator, type FieldMessage } from "#app/i18n/index.ts";
-import { attempt } from "#app/lib/forms.server.ts";
+import { attempt, isFormFailure, tagged } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useT } from "#app/lib/i18n.ts";
 
@@ -89,7 +89,8 @@ export async function action({ request, context }: Route.ActionArgs) {
       },
     };
     const r = await attempt(() => context.trpc.loyalty.saveSettings({ settings }), values);
-    return "tiers" in r ? { ok: true, intent } : { ...(r as object), intent };
+    // tagged(): spreading the failure into an object would lose `intent` (React Router unwraps it to its data).
+    return isFormFailure(r) ? tagged(r, { intent }) : { ok: true, intent };
   }
   if (intent === "reward") {
     const id = str(form.get("id")) || null;
@@ -116,7 +117,7 @@ export async function action({ request, context }: Route.ActionArgs) {
       active: form.get("active") === "on",
     };
     const r = await attempt(() => context.trpc.loyalty.saveReward({ id, reward }), values);
-    return "pointsCost" in r ? { ok: true, intent } : { ...(r as object), intent };
+    return isFormFailure(r) ? tagged(r, { intent }) : { ok: true, intent };
   }
   return { ok: false, intent, formError: "errors.invalid", fieldErrors: {} };
 }

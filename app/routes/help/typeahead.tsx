@@ -71,8 +71,10 @@ export function HelpSearchForm({ q, locale, autoFocus }: { q: string; locale: Lo
             autoComplete="off"
             autoFocus={autoFocus}
             aria-describedby={`${id}-hint`}
+            // No aria-expanded: a search box may not carry it (axe aria-allowed-attr, critical), and the
+            // suggestions are a list of links reached with ArrowDown, not a combobox popup; the
+            // live status line below announces how many there are.
             aria-controls={showList ? listId : undefined}
-            aria-expanded={showList}
           />
           <button type="submit" className="button">
             {t("help.searchSubmit")}

@@ -5,7 +5,7 @@ import { Form, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/index";
 import { Field, FormError, Notice, type FormResult } from "#app/components/form.tsx";
 import { formatDate, formatMoney, translator, type Locale, type T } from "#app/i18n/index.ts";
-import { attempt } from "#app/lib/forms.server.ts";
+import { attempt, isFormFailure, tagged } from "#app/lib/forms.server.ts";
 import { requireCustomer } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
 import { referralCodeFrom } from "#app/lib/referral-cookie.server.ts";
@@ -35,12 +35,13 @@ export async function action({ request, context }: Route.ActionArgs) {
     const rewardId = String(form.get("rewardId") ?? "");
     const requestId = String(form.get("requestId") ?? "") || undefined;
     const r = await attempt(() => context.trpc.loyalty.redeem({ rewardId, requestId }));
-    return "code" in r ? { ok: true, intent, code: r.code, rewardId } : { ...(r as object), intent, rewardId };
+    // tagged(): spreading the failure into an object would lose `intent` (React Router unwraps it to its data).
+    return isFormFailure(r) ? tagged(r, { intent, rewardId }) : { ok: true, intent, code: r.code, rewardId };
   }
   if (intent === "referral") {
     const code = String(form.get("code") ?? "");
     const r = await attempt(() => context.trpc.loyalty.attachReferral({ code }), { code });
-    return "ok" in r && r.ok === true ? { ok: true, intent } : { ...(r as object), intent };
+    return isFormFailure(r) ? tagged(r, { intent }) : { ok: true, intent };
   }
   return { ok: false, intent, formError: "errors.invalid" };
 }

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/canned";
 import { Field, FormError, Notice, type FormResult } from "#app/components/form.tsx";
 import { translator } from "#app/i18n/index.ts";
-import { attempt, formValues } from "#app/lib/forms.server.ts";
+import { attempt, formValues, isFormFailure, tagged } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useT } from "#app/lib/i18n.ts";
 import { FieldErrorLine } from "../support/ui.tsx";
@@ -25,11 +25,12 @@ export async function action({ request, context }: Route.ActionArgs) {
   const intent = String(form.get("intent") ?? "");
   if (intent === "delete") {
     const r = await attempt(() => context.trpc.support.cannedDelete({ id: String(form.get("id") ?? "") }));
-    return { ...(r as object), intent } as FormResult & { intent: string };
+    // tagged(): spreading the failure into an object would lose `intent` (React Router unwraps it to its data).
+    return isFormFailure(r) ? tagged(r, { intent }) : ({ ...(r as object), intent } as FormResult & { intent: string });
   }
   const values = formValues(form, "id", "title", "body");
   const r = await attempt(() => context.trpc.support.cannedSave({ id: values.id || null, title: values.title!, body: values.body! }), values);
-  return "id" in (r as object) ? ({ ok: true, intent } as FormResult & { intent: string }) : ({ ...(r as object), intent } as FormResult & { intent: string });
+  return isFormFailure(r) ? tagged(r, { intent }) : ({ ok: true, intent } as FormResult & { intent: string });
 }
 
 export default function Canned({ loaderData }: Route.ComponentProps) {

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useNavigation } from "react-router";
 import type { Route } from "./+types/tickets-detail";
 import { FormError, Notice, type FormResult } from "#app/components/form.tsx";
 import { formatDate, formatMoney, hasKey } from "#app/i18n/index.ts";
-import { attempt } from "#app/lib/forms.server.ts";
+import { attempt, isFormFailure, tagged } from "#app/lib/forms.server.ts";
 import { requireStaff } from "#app/lib/guards.server.ts";
 import { useLocale, useRoot, useT } from "#app/lib/i18n.ts";
 import { filesFrom } from "../support/files.server.ts";
@@ -39,7 +39,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const done = (notice: string) => ({ ok: true, intent, notice }) as Result;
-  const failed = (r: unknown) => ({ ...(r as object), intent }) as Result;
+  // tagged(): spreading the failure into an object would lose `intent` (React Router unwraps it to its data).
+  const failed = (r: unknown) => (isFormFailure(r) ? tagged(r, { intent }) : { ...(r as object), intent }) as unknown as Result;
   switch (intent) {
     case "reply": {
       const body = String(form.get("body") ?? "");
