@@ -448,7 +448,9 @@ describe("hostile input: XSS payloads in every user-writable field, rendered in 
     const custCtx = await contextFor(owner.userId!);
     const staffCtx = await contextFor(agent.id);
     const adminCtx = await contextFor(admin.id);
-    const [customerPages, staffPages, adminPages] = await Promise.all([
+    const staff360Ctx = await contextFor(agent.id);
+    const accountCtx = await contextFor(null);
+    const [customerPages, staffPages, adminPages, c360, accountShown] = await Promise.all([
       // the owner (customer pages)
       (async () => ({
         home: await visitAll(custCtx, ["/"]),
@@ -466,7 +468,6 @@ describe("hostile input: XSS payloads in every user-writable field, rendered in 
         inbox: await visitAll(staffCtx, [`/staff/inbox?view=all&q=${encodeURIComponent(owner.email)}`]),
         ticket: await visitAll(staffCtx, allTickets.map((n) => `/staff/tickets/${n}`)),
         customers: await visitAll(staffCtx, [`/staff/customers?q=xss-name-a`, `/staff/customers?q=xss-name-b`, `/staff/customers?q=xss-csv-`]),
-        c360: await visitAll(staffCtx, [owner, ...named, ...csvCustomers].map((c) => `/staff/customers/${c.id}`)),
         orders: await visitAll(staffCtx, [`/staff/orders?q=${encodeURIComponent(owner.email)}`]),
         order: await visitAll(staffCtx, linkable.map((p) => `/staff/orders/${orderUrl(p)}`)),
         canned: await visitAll(staffCtx, ["/staff/canned"]),
@@ -480,15 +481,19 @@ describe("hostile input: XSS payloads in every user-writable field, rendered in 
         loyalty: await visitAll(adminCtx, ["/admin/settings/loyalty"]),
         audit: await visitAll(adminCtx, ["/admin/audit", "/admin/audit?action=loyalty.reward", "/admin/audit?action=support.canned", "/admin/audit?action=help"]),
       }))(),
+      // the customer 360 of every customer with a payload name (agent)
+      visitAll(staff360Ctx, [owner, ...named, ...csvCustomers].map((c) => `/staff/customers/${c.id}`)),
+      // each customer with a payload name: their own account page (one context, session swapped)
+      (async () => {
+        const accountPage = await accountCtx.newPage();
+        let shown = new Set<number>();
+        for (const c of named) {
+          await signInAs(accountCtx, c.userId!);
+          shown = union(shown, await watcher.visit(accountPage, `${app.url}/account`));
+        }
+        return shown;
+      })(),
     ]);
-    // Each customer with a payload name: their own account page (one context, session swapped).
-    const accountCtx = await contextFor(null);
-    const accountPage = await accountCtx.newPage();
-    let accountShown = new Set<number>();
-    for (const c of named) {
-      await signInAs(accountCtx, c.userId!);
-      accountShown = union(accountShown, await watcher.visit(accountPage, `${app.url}/account`));
-    }
     // The mail the app sent about these tickets (subjects and bodies carry the payloads): the
     // admin mailbox, a few messages' pages, and every message's HTML scanned for live markup.
     const mails = await waitFor("the ticket mail to the owner", async () => {
@@ -521,7 +526,7 @@ describe("hostile input: XSS payloads in every user-writable field, rendered in 
     expectShown("/staff/tickets/<n>: subjects, bodies, notes, attachment names", [...ticketText, ...attachments, ...idsOf("agentReply", portalGroups)], staffPages.ticket);
     expectShown("/staff/tickets/<n>: staff names, canned titles", [...idsOf("staffName", staffNames), ...ids("cannedTitle")], staffPages.ticket);
     expectShown("/staff/customers: names", [...idsOf("customerName", customerNames), ...idsOf("csvName", csvNames)], staffPages.customers);
-    expectShown("/staff/customers/<id>: names", [...idsOf("customerName", customerNames), ...idsOf("csvName", csvNames)], staffPages.c360);
+    expectShown("/staff/customers/<id>: names", [...idsOf("customerName", customerNames), ...idsOf("csvName", csvNames)], c360);
     expectShown("/staff/orders: order numbers", ids("csvOrderNumber", numbered), staffPages.orders);
     expectShown("/staff/orders/<n>: order numbers", ids("csvOrderNumber", linkable), staffPages.order);
     expectShown("/staff/canned: titles and bodies", [...ids("cannedTitle"), ...ids("cannedBody")], staffPages.canned);
