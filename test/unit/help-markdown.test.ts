@@ -124,6 +124,13 @@ describe("help Markdown sanitising", () => {
     expect(html).toContain('href="mailto:help@example.com"');
   });
 
+  it("keeps https and relative images but drops plain-http sources, which the pages' CSP (img-src https:) would block", () => {
+    expect(renderMarkdown("![a](https://cdn.example/a.png) ![b](/images/b.png)")).toBe('<p><img src="https://cdn.example/a.png" alt="a" /> <img src="/images/b.png" alt="b" /></p>\n');
+    const html = renderMarkdown("![tracker](http://evil.example/x.png)");
+    expect(html).not.toContain("http://");
+    expect(html).toContain('alt="tracker"');
+  });
+
   it("turns Markdown into plain text for descriptions", () => {
     expect(plainText("## Title\n\nSee **[the guide](https://x.example)** now.")).toBe("Title See the guide now.");
   });

@@ -60,7 +60,10 @@ const OPTIONS: sanitizeHtml.IOptions = {
   },
   allowedClasses: { code: ["language-*"] },
   allowedSchemes: ["http", "https", "mailto"],
-  allowedSchemesByTag: { img: ["https", "http"] },
+  // Images only over https (or relative): the pages' CSP allows `img-src 'self' data: https:`, so a
+  // plain-http image would be blocked there anyway, with a CSP violation on every view (found by
+  // the hardening XSS sweep, test/hardening/xss.test.ts). Its alt text stays.
+  allowedSchemesByTag: { img: ["https"] },
   allowedSchemesAppliedToAttributes: ["href", "src", "cite", "action", "formaction", "srcset"],
   allowProtocolRelative: false,
   disallowedTagsMode: "discard",
