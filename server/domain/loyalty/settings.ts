@@ -97,10 +97,15 @@ let lastParsed: { json: string; settings: ProgramSettings } | undefined;
 /** The settings in force now (defaults until an admin saves). Read inside the caller's transaction. */
 export async function getSettings(tx: Tx): Promise<ProgramSettings> {
   const row = await tx.setting.findUnique({ where: { key: SETTINGS_KEY } });
-  if (!row) return DEFAULT_SETTINGS;
-  const json = JSON.stringify(row.value);
+  return settingsFromDocument(row ? row.value : null);
+}
+
+/** The settings of a stored document (null: none saved), as getSettings() (for callers reading the row with plain SQL). */
+export function settingsFromDocument(value: unknown): ProgramSettings {
+  if (value === null || value === undefined) return DEFAULT_SETTINGS;
+  const json = JSON.stringify(value);
   if (lastParsed?.json === json) return lastParsed.settings;
-  const settings = parseSettingsDocument(row.value);
+  const settings = parseSettingsDocument(value);
   lastParsed = { json, settings };
   return settings;
 }
