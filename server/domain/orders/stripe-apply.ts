@@ -112,13 +112,23 @@ async function settingsOf(ctx: Ctx): Promise<ProgramSettings> {
 
 const mayMail = (o: OrderRow) => o.source !== "csv" && o.source !== "seed" && !o.anonymized;
 
-/** lifecycle.ts appendEvent: the timeline event and its `order.<type>` touchpoint, in one statement. */
-async function appendEvent(ctx: Ctx, o: Pick<OrderRow, "id" | "customerId" | "number">, type: OrderEventType, at: Date, data: Obj) {
+type MailRow = { to: string; template: string; locale: "en" | "zh_CN"; props: unknown; customerId: string };
+
+/**
+ * lifecycle.ts appendEvent: the timeline event and its `order.<type>` touchpoint — and the email
+ * the change sends (outbox.ts enqueueMail), when there is one — in one statement.
+ */
+async function appendEvent(ctx: Ctx, o: Pick<OrderRow, "id" | "customerId" | "number">, type: OrderEventType, at: Date, data: Obj, mail?: MailRow) {
+  const values: unknown[] = [newId(), o.id, type, iso(at), JSON.stringify({ ...data, actor: "stripe" }), o.customerId, `order.${type}`, JSON.stringify({ number: o.number, ...data })];
+  if (mail) values.push(mail.to, mail.template, mail.locale, JSON.stringify(mail.props), mail.customerId);
   await ctx.sql.q(
-    `WITH e AS (INSERT INTO "OrderEvent" ("id", "orderId", "type", "occurredAt", "data") VALUES ($1, $2, $3, ${TS(4)}, $5::jsonb))
-     INSERT INTO "Touchpoint" ("customerId", "type", "channel", "actorUserId", "subjectType", "subjectId", "metadata", "occurredAt")
+    `WITH e AS (INSERT INTO "OrderEvent" ("id", "orderId", "type", "occurredAt", "data") VALUES ($1, $2, $3, ${TS(4)}, $5::jsonb))` +
+      (mail
+        ? `, m AS (INSERT INTO "MailOutbox" ("id", "to", "template", "locale", "props", "customerId") VALUES ('m' || replace(gen_random_uuid()::text, '-', ''), $9, $10, $11::"Locale", $12::jsonb, $13))`
+        : "") +
+      ` INSERT INTO "Touchpoint" ("customerId", "type", "channel", "actorUserId", "subjectType", "subjectId", "metadata", "occurredAt")
      VALUES ($6, $7, 'system', NULL, 'order', $2, $8::jsonb, ${TS(4)})`,
-    [newId(), o.id, type, iso(at), JSON.stringify({ ...data, actor: "stripe" }), o.customerId, `order.${type}`, JSON.stringify({ number: o.number, ...data })],
+    values,
   );
 }
 
@@ -171,28 +181,42 @@ const postEntry = (ctx: Ctx, input: PostInput) => postEntryOnClient(ctx.sql.clie
 
 async function onPaid(ctx: Ctx, order: OrderRow, at: Date) {
   const customer = await lockCustomer(ctx, order.customerId);
-  if ((await ctx.sql.q(`SELECT 1 FROM "LoyaltyOrderPoints" WHERE "orderId" = $1`, [order.id])).length) return;
-  const s = await settingsOf(ctx);
-  // tiers.ts qualifyingSpend, counting this order as being paid now.
+  // Promotion codes are read from the order's applied events (StripeEvent.orderId).
+  await flushMarksOf(ctx, order.id);
+  // Everything onPaid reads, in one statement under the customer lock: whether the order already
+  // earned, the rolling 12-month spend (tiers.ts qualifyingSpend, without this order), the running
+  // points-multiplier campaigns the customer is in (campaignMultiplier), the customer's referral
+  // (referrals.ts) and the order's Stripe promotion codes (markStripeCodesUsed). None of them is
+  // changed by what onPaid writes before it would have read them.
   const since = new Date(at.getTime() - 365 * DAY_MS);
-  const rows = await ctx.sql.q<{ currency: string; amount: number }>(
-    `SELECT "currency", COALESCE(SUM("totalMinor" - "refundedMinor"), 0)::float8 AS "amount" FROM "Order"
-     WHERE "customerId" = $1 AND "paidAt" IS NOT NULL AND "paidAt" >= ${TS(2)} AND "paidAt" <= ${TS(3)}
-       AND "status" NOT IN ('CANCELLED', 'REFUNDED', 'PLACED') AND "id" <> $4 GROUP BY "currency"`,
+  const [read] = await ctx.sql.q<{
+    has: boolean;
+    spend: { currency: string; amount: number }[];
+    campaigns: unknown[];
+    referral: { id: string; status: string; referrerId: string } | null;
+    promos: string[];
+  }>(
+    `SELECT EXISTS (SELECT 1 FROM "LoyaltyOrderPoints" WHERE "orderId" = $4) AS "has",
+       (SELECT COALESCE(json_agg(json_build_object('currency', x."currency", 'amount', x."amount")), '[]'::json) FROM (
+          SELECT "currency", COALESCE(SUM("totalMinor" - "refundedMinor"), 0)::float8 AS "amount" FROM "Order"
+          WHERE "customerId" = $1 AND "paidAt" IS NOT NULL AND "paidAt" >= ${TS(2)} AND "paidAt" <= ${TS(3)}
+            AND "status" NOT IN ('CANCELLED', 'REFUNDED', 'PLACED') AND "id" <> $4 GROUP BY "currency") x) AS "spend",
+       (SELECT COALESCE(json_agg(c."config"), '[]'::json) FROM "Campaign" c
+          WHERE c."kind" = 'POINTS_MULTIPLIER' AND c."status" = 'RUNNING' AND (c."startedAt" IS NULL OR c."startedAt" <= ${TS(3)}) AND (c."endsAt" IS NULL OR c."endsAt" > ${TS(3)})
+            AND EXISTS (SELECT 1 FROM "CampaignRecipient" r WHERE r."campaignId" = c."id" AND r."customerId" = $1 AND r."holdout" = false AND r."status" = 'CREDITED')) AS "campaigns",
+       (SELECT json_build_object('id', r."id", 'status', r."status"::text, 'referrerId', r."referrerId") FROM "Referral" r WHERE r."referredCustomerId" = $1) AS "referral",
+       (SELECT COALESCE(json_agg(DISTINCT p #>> '{}'), '[]'::json) FROM "StripeEvent" e, jsonb_path_query(e."payload", 'strict $.**.promotion_code') p
+          WHERE e."orderId" = $4 AND jsonb_typeof(p) = 'string') AS "promos"`,
     [customer.id, iso(since), iso(at), order.id],
   );
+  if (read!.has) return;
+  const s = await settingsOf(ctx);
   let spend = 0;
-  for (const r of rows) spend += toBaseMinor(Math.max(0, r.amount), r.currency.trim(), s);
+  for (const r of read!.spend) spend += toBaseMinor(Math.max(0, r.amount), r.currency.trim(), s);
   spend += toBaseMinor(Math.max(0, order.totalMinor - order.refundedMinor), order.currency, s);
   const change = await applyTierUpgrade(ctx, customer, spend, s, `Order ${order.number} paid`);
   const tier = tierDef(change ?? customer.tier, s.tiers);
-  const campaigns = await ctx.sql.q<{ config: unknown }>(
-    `SELECT c."config" FROM "Campaign" c
-     WHERE c."kind" = 'POINTS_MULTIPLIER' AND c."status" = 'RUNNING' AND (c."startedAt" IS NULL OR c."startedAt" <= ${TS(2)}) AND (c."endsAt" IS NULL OR c."endsAt" > ${TS(2)})
-       AND EXISTS (SELECT 1 FROM "CampaignRecipient" r WHERE r."campaignId" = c."id" AND r."customerId" = $1 AND r."holdout" = false AND r."status" = 'CREDITED')`,
-    [customer.id, iso(at)],
-  );
-  const multiplier = tier.multiplier * bestCampaignMultiplier(campaigns.map((c) => c.config));
+  const multiplier = tier.multiplier * bestCampaignMultiplier(read!.campaigns);
   const points = pointsForOrder(order, s, multiplier);
   await ctx.sql.q(
     `INSERT INTO "LoyaltyOrderPoints" ("orderId", "customerId", "earned", "pending", "baseMinor", "paidAt") VALUES ($1, $2, $3, $3, $4, ${TS(5)})`,
@@ -211,8 +235,8 @@ async function onPaid(ctx: Ctx, order: OrderRow, at: Date) {
       occurredAt: at,
     });
   }
-  await onReferralOrderPaid(ctx, customer.id, order.id, at, s);
-  await markStripeCodesUsed(ctx, order.id);
+  await onReferralOrderPaid(ctx, read!.referral, customer.id, order.id, at, s);
+  await markStripeCodesUsed(ctx, read!.promos, order.id);
 }
 
 /** tiers.ts applyTier in "upgrade" mode; returns the new tier code, if it changed. */
@@ -265,8 +289,7 @@ async function rejectReferral(ctx: Ctx, referralId: string, reason: string) {
 }
 
 /** referrals.ts onReferralOrderPaid. */
-async function onReferralOrderPaid(ctx: Ctx, customerId: string, orderId: string, at: Date, s: ProgramSettings) {
-  const [referral] = await ctx.sql.q<{ id: string; status: string; referrerId: string }>(`SELECT "id", "status"::text AS "status", "referrerId" FROM "Referral" WHERE "referredCustomerId" = $1`, [customerId]);
+async function onReferralOrderPaid(ctx: Ctx, referral: { id: string; status: string; referrerId: string } | null, customerId: string, orderId: string, at: Date, s: ProgramSettings) {
   if (!referral || referral.status !== "PENDING") return;
   await flushMarks(ctx);
   const [earlier] = await ctx.sql.q<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Order" WHERE "customerId" = $1 AND "paidAt" IS NOT NULL AND "id" <> $2`, [customerId, orderId]);
@@ -321,15 +344,9 @@ async function onReferralOrderVoided(ctx: Ctx, orderId: string, at: Date) {
 }
 
 /** order-events.ts markStripeCodesUsed with rewards.ts markCodeUsed. */
-async function markStripeCodesUsed(ctx: Ctx, orderId: string) {
-  await flushMarksOf(ctx, orderId);
-  const rows = await ctx.sql.q<{ promo: string }>(
-    `SELECT DISTINCT p #>> '{}' AS "promo" FROM "StripeEvent" e, jsonb_path_query(e."payload", 'strict $.**.promotion_code') p
-     WHERE e."orderId" = $1 AND jsonb_typeof(p) = 'string'`,
-    [orderId],
-  );
-  if (rows.length === 0) return;
-  const codes = await ctx.sql.q<{ code: string }>(`SELECT "code" FROM "Redemption" WHERE "stripePromotionCodeId" = ANY($1::text[])`, [rows.map((r) => r.promo)]);
+async function markStripeCodesUsed(ctx: Ctx, promos: string[], orderId: string) {
+  if (promos.length === 0) return;
+  const codes = await ctx.sql.q<{ code: string }>(`SELECT "code" FROM "Redemption" WHERE "stripePromotionCodeId" = ANY($1::text[])`, [promos]);
   for (const { code } of codes) {
     const normalized = code.trim().toUpperCase();
     const [r] = await ctx.sql.q<{ id: string; customerId: string; status: string }>(`SELECT "id", "customerId", "status"::text AS "status" FROM "Redemption" WHERE "code" = $1`, [normalized]);
@@ -349,13 +366,15 @@ async function onRefundReversal(ctx: Ctx, order: Pick<OrderRow, "id" | "number">
   const [first] = await ctx.sql.q<{ customerId: string }>(`SELECT "customerId" FROM "LoyaltyOrderPoints" WHERE "orderId" = $1`, [order.id]);
   if (!first) return;
   await lockCustomer(ctx, first.customerId);
-  const [row] = await ctx.sql.q<{ customerId: string; earned: number; pending: number; reversed: number; baseMinor: number; refundedMinor: number }>(
-    `SELECT "customerId", "earned", "pending", "reversed", "baseMinor", "refundedMinor" FROM "LoyaltyOrderPoints" WHERE "orderId" = $1`,
-    [order.id],
+  const key = `reverse:order:${order.id}:refund:${refundId}`;
+  // The order's points and whether this refund was reversed already, in one read under the lock.
+  const [row] = await ctx.sql.q<{ customerId: string; earned: number; pending: number; reversed: number; baseMinor: number; refundedMinor: number; done: boolean }>(
+    `SELECT "customerId", "earned", "pending", "reversed", "baseMinor", "refundedMinor", EXISTS (SELECT 1 FROM "LoyaltyLedgerEntry" WHERE "idempotencyKey" = $2) AS "done"
+     FROM "LoyaltyOrderPoints" WHERE "orderId" = $1`,
+    [order.id, key],
   );
   if (!row) throw new Error(`LoyaltyOrderPoints of ${order.id} vanished`);
-  const key = `reverse:order:${order.id}:refund:${refundId}`;
-  if ((await ctx.sql.q(`SELECT 1 FROM "LoyaltyLedgerEntry" WHERE "idempotencyKey" = $1`, [key])).length) return;
+  if (row.done) return;
   const refundedMinor = Math.min(row.baseMinor, row.refundedMinor + Math.max(0, Math.floor(amountMinor)));
   const points = pointsToReverse({ earned: row.earned, reversed: row.reversed, baseMinor: row.baseMinor, refundedMinor });
   const r = await postEntry(ctx, {
@@ -399,10 +418,10 @@ async function markPaid(ctx: Ctx, order: OrderRow, at: Date, data: Obj, loadedIt
     });
   }
   await ctx.sql.q(`UPDATE "Order" SET "status" = 'PAID', "paidAt" = ${TS(2)}, "paymentFailureMessage" = NULL, "updatedAt" = ${TS(3)} WHERE "id" = $1`, [order.id, iso(at), iso(new Date())]);
-  await appendEvent(ctx, order, ORDER_EVENT.paid, at, { ...data, amountMinor: order.totalMinor, currency: order.currency });
+  let mail: MailRow | undefined;
   if (mayMail(order)) {
     const items = loadedItems ?? (await ctx.sql.q<LineItemInput>(`SELECT "name", "quantity", "unitPriceMinor" FROM "OrderItem" WHERE "orderId" = $1 ORDER BY "id"`, [order.id]));
-    await enqueueMailRaw(ctx.sql.client, {
+    mail = {
       to: order.email,
       template: "order-confirmation",
       locale: order.locale,
@@ -419,8 +438,9 @@ async function markPaid(ctx: Ctx, order: OrderRow, at: Date, data: Obj, loadedIt
         discountMinor: order.discountMinor,
         totalMinor: order.totalMinor,
       },
-    });
+    };
   }
+  await appendEvent(ctx, order, ORDER_EVENT.paid, at, { ...data, amountMinor: order.totalMinor, currency: order.currency }, mail);
   const paidOrder: OrderRow = { ...order, status: "PAID", paid: true };
   await onPaid(ctx, paidOrder, at);
   Object.assign(order, { status: "PAID", paid: true });
@@ -448,17 +468,9 @@ async function recordRefund(ctx: Ctx, order: OrderRow, r: { amountMinor: number;
      UPDATE "Order" SET "refundedMinor" = $8, "status" = CASE WHEN $9 THEN 'REFUNDED'::"OrderStatus" ELSE "status" END, "updatedAt" = ${TS(10)} WHERE "id" = $2`,
     [refundId, order.id, r.amountMinor, order.currency, r.reason, r.stripeRefundId, iso(r.at), refundedMinor, becomesRefunded, iso(new Date())],
   );
-  await appendEvent(ctx, order, ORDER_EVENT.refunded, r.at, {
-    amountMinor: r.amountMinor,
-    currency: order.currency,
-    refundedMinor,
-    full,
-    refundId,
-    stripeRefundId: r.stripeRefundId,
-    ...(r.reason ? { reason: r.reason } : {}),
-  });
+  let mail: MailRow | undefined;
   if (mayMail(order)) {
-    await enqueueMailRaw(ctx.sql.client, {
+    mail = {
       to: order.email,
       template: "order-refund",
       locale: order.locale,
@@ -473,8 +485,16 @@ async function recordRefund(ctx: Ctx, order: OrderRow, r: { amountMinor: number;
         totalMinor: order.totalMinor,
         full,
       },
-    });
+    };
   }
+  await appendEvent(
+    ctx,
+    order,
+    ORDER_EVENT.refunded,
+    r.at,
+    { amountMinor: r.amountMinor, currency: order.currency, refundedMinor, full, refundId, stripeRefundId: r.stripeRefundId, ...(r.reason ? { reason: r.reason } : {}) },
+    mail,
+  );
   await onRefundReversal(ctx, order, refundId, r.amountMinor, r.at);
   order.refundedMinor = refundedMinor;
   if (becomesRefunded) order.status = "REFUNDED";
