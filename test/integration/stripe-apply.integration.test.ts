@@ -8,6 +8,7 @@ import type { Rapport } from "../../server/app.ts";
 import { db, pgPool } from "../../server/db/client.ts";
 import { applyStoredStripeEvents, storeStripeEvent } from "../../server/domain/orders/stripe-apply.ts";
 import { applyPendingStripeEvents, receiveStripeEvent, type StripeEventLike } from "../../server/domain/orders/stripe-events.ts";
+import { placeOrder, transitionOrder } from "../../server/domain/orders/lifecycle.ts";
 import { startTestApp } from "../setup/app.ts";
 import { checkoutSession, dispute, newPayment, paymentIntent, postEvent, refund, refundedCharge, stripeEvent, WEBHOOK_SECRET, type PaymentRefs } from "./orders-backend-fixtures.ts";
 
@@ -161,6 +162,59 @@ describe("the Stripe event applier", () => {
     await applyPendingStripeEvents(db());
     expect((await db().stripeEvent.findUniqueOrThrow({ where: { id: tooMuch.id } })).appliedAt).toBeNull();
     expect((await effects(bad)).refunds).toEqual([]);
+  });
+});
+
+describe("loyalty through the Stripe applier and through lifecycle.ts", () => {
+  it("earns, upgrades the tier and mails the same as the Prisma order lifecycle", async () => {
+    // Eight paid orders of 51.99 USD each: the eighth crosses Silver's 400 USD threshold.
+    const tag = newPayment().orderNumber.toLowerCase();
+    const viaStripe = `tier-stripe-${tag}@example.com`;
+    for (let i = 0; i < 8; i++) {
+      const p = newPayment({ email: viaStripe });
+      expect((await receiveStripeEvent(db(), stripeEvent("checkout.session.completed", checkoutSession(p)))).status).toBe("applied");
+    }
+    const viaLifecycle = `tier-lifecycle-${tag}@example.com`;
+    const c = await db().customer.create({ data: { email: viaLifecycle, name: "Wen Buyer" } });
+    for (let i = 0; i < 8; i++) {
+      await db().$transaction(async (tx) => {
+        const o = await placeOrder(tx, {
+          number: `L-${tag}-${i}`,
+          customerId: c.id,
+          currency: "USD",
+          items: [{ sku: "POUR-SET-02", name: "Pour-over coffee set", quantity: 1, unitPriceMinor: 4600 }],
+          subtotalMinor: 4600,
+          shippingMinor: 599,
+          totalMinor: 5199,
+          placedAt: new Date(),
+          source: "stripe",
+          actor: { kind: "stripe" },
+        });
+        await transitionOrder(tx, { orderId: o.id, to: "PAID", at: new Date(), actor: { kind: "stripe" } });
+      });
+    }
+    async function loyalty(email: string) {
+      const cust = await db().customer.findUniqueOrThrow({ where: { email } });
+      const ledger = await db().loyaltyLedgerEntry.findMany({ where: { customerId: cust.id }, orderBy: { createdAt: "asc" }, select: { type: true, pendingDelta: true, reason: true } });
+      const tiers = await db().tierHistory.findMany({ where: { customerId: cust.id }, select: { fromTier: true, toTier: true, spendMinor: true } });
+      const mails = await db().mailOutbox.findMany({ where: { customerId: cust.id, template: "loyalty-tier-changed" }, select: { props: true } });
+      const tps = await db().touchpoint.count({ where: { customerId: cust.id, type: "loyalty.tier_upgraded" } });
+      return {
+        tier: cust.tier,
+        pending: cust.pointsPending,
+        ledger: ledger.map((l) => [l.type, l.pendingDelta, l.reason.replace(/Order \S+/, "Order <n>")]).sort(),
+        tiers,
+        mails: mails.map((m) => m.props),
+        tps,
+      };
+    }
+    const a = await loyalty(viaStripe);
+    expect(a.tier).toBe("SILVER");
+    expect(a.tiers).toEqual([{ fromTier: "BRONZE", toTier: "SILVER", spendMinor: 8 * 5199 }]);
+    expect(a.pending).toBe(7 * 46 + 57);
+    expect(a.mails).toHaveLength(1);
+    expect(a.tps).toBe(1);
+    expect(a).toEqual(await loyalty(viaLifecycle));
   });
 });
 
