@@ -38,7 +38,12 @@ const TARGET = 500;
 const progress = progressLogger("bench:webhooks");
 
 const base = process.env.DATABASE_URL;
-if (!base) throw new Error("bench:webhooks needs DATABASE_URL (a PostgreSQL server; it creates its own database rapport_bench_webhooks there)");
+if (!base) {
+  reportBenchRows([
+    { path: "POST /webhooks/stripe — signed mixed Stripe events, applied end to end", product: "—", baseline: null, ratio: null, target: `≥ ${TARGET} events/s, idempotent`, pass: null, note: "DATABASE_URL unset: bench:webhooks needs a PostgreSQL server (it creates its own database rapport_bench_webhooks there)" },
+  ]);
+  process.exit(0);
+}
 ensureBuild(progress);
 const databaseUrl = await recreateBenchDatabase(base, "rapport_bench_webhooks", progress);
 

@@ -868,7 +868,7 @@ async function runBatch(pool: pg.Pool, claimSql: string, claimValues: unknown[],
  * Never-tried events of partition $2 of $3 (by payment: every event of one payment is in the same
  * partition, so parallel appliers never wait for each other's payment locks).
  */
-const PARTITION = `mod(abs(hashtext(COALESCE("paymentIntentId", "checkoutSessionId", "id"))), $3::int) = $2::int`;
+const PARTITION = `mod(abs(hashtext(COALESCE("paymentIntentId", "checkoutSessionId", "id"))::bigint), $3::int) = $2::int`;
 const CLAIM_NEW = `SELECT "id", "payload" FROM "StripeEvent" WHERE "appliedAt" IS NULL AND "error" IS NULL AND ${PARTITION} ORDER BY "receivedAt", "id" LIMIT $1 FOR UPDATE SKIP LOCKED`;
 const PEEK_NEW = `SELECT "id", "payload" FROM "StripeEvent" WHERE "appliedAt" IS NULL AND "error" IS NULL AND ${PARTITION} ORDER BY "receivedAt", "id" LIMIT $1`;
 const CLAIM_IDS = `SELECT "id", "payload" FROM "StripeEvent" WHERE "id" = ANY($1::text[]) AND "appliedAt" IS NULL ORDER BY array_position($1::text[], "id") FOR UPDATE SKIP LOCKED`;
