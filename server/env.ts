@@ -32,6 +32,12 @@ const schema = z.object({
   INBOUND_SMTP_HOST: z.string().min(1).default("127.0.0.1"),
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, "must start with sk_test_, sk_live_, rk_test_ or rk_live_").optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, "must start with whsec_").optional(),
+  /**
+   * How long POST /webhooks/stripe waits, after storing an event, for the applier to apply it and
+   * answer with the result (0 = answer as soon as the event is stored). Stored events are applied
+   * either way (server/domain/orders/stripe-apply.ts).
+   */
+  STRIPE_WEBHOOK_WAIT_MS: z.coerce.number().int("must be a whole number").min(0, "must be at least 0").max(20_000, "must be at most 20000").default(5000),
   DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").default("rapport-demo"),
   SEED_DEMO: z.enum(["true", "false"]).default("true"),
   /** Record page-view touchpoints (benchmarks switch this off to measure the cost). */

@@ -1,11 +1,15 @@
-// POST /webhooks/stripe: verifies Stripe's signature over the raw body, then stores and applies the
-// event (server/domain/orders/stripe-events.ts). Mounted in server/http.ts with express.raw, before
+// POST /webhooks/stripe: verifies Stripe's signature over the raw body, stores the event (one
+// INSERT … ON CONFLICT DO NOTHING) and lets the applier apply it in a batch
+// (server/domain/orders/stripe-apply.ts), answering with the result when it comes within
+// STRIPE_WEBHOOK_WAIT_MS. Mounted in server/http.ts with express.raw, before
 // any JSON parsing, because the signature covers the exact bytes Stripe sent.
 import express, { Router } from "express";
 import Stripe from "stripe";
 import type { Env } from "../env.ts";
 import type { Services } from "../trpc/context.ts";
-import { receiveStripeEvent, type LineItemInput, type StripeDeps, type StripeEventLike } from "../domain/orders/stripe-events.ts";
+import { pgPool } from "../db/client.ts";
+import { StripeEventApplier, storeStripeEvent } from "../domain/orders/stripe-apply.ts";
+import { HANDLED_EVENTS, type LineItemInput, type StripeDeps, type StripeEventLike } from "../domain/orders/stripe-events.ts";
 import { errorBody } from "./errors.ts";
 import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
 import { jsonTextProblem } from "../http-limits.ts";
@@ -41,6 +45,8 @@ export function stripeDeps(env: Pick<Env, "STRIPE_SECRET_KEY" | "APP_URL">, clie
 
 export function stripeWebhookRouter(services: Services, deps: StripeDeps = stripeDeps(services.env)) {
   const r = Router();
+  // One applier per app: stored events are applied in batches from the database (stripe-apply.ts).
+  const applier = new StripeEventApplier(pgPool, deps, { onApplied: services.mailQueued, log: (m) => console.warn(m) });
   r.post("/", express.raw({ type: () => true, limit: "1mb" }), async (req, res) => {
     const secret = services.env.STRIPE_WEBHOOK_SECRET;
     if (!secret) {
@@ -70,19 +76,34 @@ export function stripeWebhookRouter(services: Services, deps: StripeDeps = strip
       res.status(400).json(errorBody("bad_event", "Not a Stripe event"));
       return;
     }
+    let stored: boolean;
     try {
-      const result = await receiveStripeEvent(services.db, event, deps);
-      if (result.status === "applied") services.mailQueued();
-      res.status(200).json({ received: true, ...result });
+      // Durable from here on: one INSERT … ON CONFLICT DO NOTHING of the signed body.
+      stored = await storeStripeEvent(pgPool(), event, raw.toString("utf8"));
     } catch (e) {
       if (isDatabaseUnavailable(e)) {
-        // Nothing was stored (the event's row commits with its effects); Stripe retries non-2xx answers.
-        res.status(503).set("Retry-After", String(DB_RETRY_AFTER_SECONDS)).json(errorBody("unavailable", "The database is not available right now; the event was not processed and will be retried."));
+        // Nothing was stored; Stripe retries non-2xx answers.
+        res.status(503).set("Retry-After", String(DB_RETRY_AFTER_SECONDS)).json(errorBody("unavailable", "The database is not available right now; the event was not stored and will be retried."));
         return;
       }
-      console.warn(`[stripe] event ${event.id} (${event.type}) failed, Stripe will retry: ${e instanceof Error ? e.message : String(e)}`);
-      res.status(500).json(errorBody("internal", "The event could not be processed; it will be retried."));
+      console.warn(`[stripe] event ${event.id} (${event.type}) could not be stored, Stripe will retry: ${e instanceof Error ? e.message : String(e)}`);
+      res.status(500).json(errorBody("internal", "The event could not be stored; it will be retried."));
+      return;
     }
+    if (!stored) {
+      res.status(200).json({ received: true, status: "duplicate" });
+      return;
+    }
+    if (!(HANDLED_EVENTS as readonly string[]).includes(event.type)) {
+      res.status(200).json({ received: true, status: "ignored" });
+      return;
+    }
+    const waitMs = services.env.STRIPE_WEBHOOK_WAIT_MS;
+    const result = waitMs > 0 ? applier.wait(event.id, waitMs) : null;
+    applier.kick();
+    // Applied (or waiting for its order) within the wait: the result; otherwise "queued" — stored,
+    // and applied by the next batch (or the retry job), so Stripe need not send it again.
+    res.status(200).json({ received: true, ...((await result) ?? { status: "queued" }) });
   });
   // The raw-body reader's refusals (over 1 MB, cut off) as JSON, like every other answer here.
   r.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

@@ -43,6 +43,21 @@ export async function enqueueMail<K extends TemplateName>(
   });
 }
 
+/**
+ * enqueueMail on a raw pg connection inside the caller's transaction (the Stripe event applier,
+ * server/domain/orders/stripe-apply.ts): the same row, one plain INSERT instead of a Prisma create.
+ */
+export async function enqueueMailRaw<K extends TemplateName>(
+  client: { query: (q: { name: string; text: string; values: unknown[] }) => Promise<unknown> },
+  m: { to: string; template: K; locale: "en" | "zh_CN"; props: TemplateProps[K]; customerId?: string | null },
+) {
+  await client.query({
+    name: "outbox_enqueue_raw",
+    text: `INSERT INTO "MailOutbox" ("id", "to", "template", "locale", "props", "customerId") VALUES ('m' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3::"Locale", $4::jsonb, $5)`,
+    values: [m.to, m.template, m.locale, JSON.stringify(m.props), m.customerId ?? null],
+  });
+}
+
 /** Backoff after the n-th failed attempt: 30 s, 1 min, 2 min, … capped at 1 h. */
 export function backoffMs(attempts: number) {
   return Math.min(3600_000, 30_000 * 2 ** Math.max(0, attempts - 1));

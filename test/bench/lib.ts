@@ -140,3 +140,61 @@ export function reportBenchRows(rows: BenchRow[]) {
   if (out) fs.writeFileSync(out, JSON.stringify(rows, null, 2) + "\n");
   process.stdout.write("\n" + benchRowsTable(rows) + "\n\n");
 }
+
+/** A minimal SMTP server on loopback that accepts and counts messages (no parsing, no storage). */
+export function startCountingSmtpSink(): Promise<{ url: string; count(): number; close(): Promise<void> }> {
+  let n = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on("close", () => sockets.delete(sock));
+    sock.on("error", () => {});
+    let buf = "";
+    let inData = false;
+    sock.write("220 sink ESMTP\r\n");
+    sock.on("data", (chunk: Buffer) => {
+      buf += chunk.toString("latin1");
+      for (;;) {
+        if (inData) {
+          const end = buf.indexOf("\r\n.\r\n");
+          if (end < 0) {
+            buf = buf.slice(-4);
+            return;
+          }
+          buf = buf.slice(end + 5);
+          inData = false;
+          n++;
+          sock.write("250 2.0.0 queued\r\n");
+          continue;
+        }
+        const nl = buf.indexOf("\r\n");
+        if (nl < 0) return;
+        const cmd = buf.slice(0, Math.min(4, nl)).toUpperCase();
+        buf = buf.slice(nl + 2);
+        if (cmd === "EHLO") sock.write("250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
+        else if (cmd === "DATA") {
+          inData = true;
+          buf = `\r\n${buf}`; // the terminator's leading CRLF may be the one ending the DATA line
+          sock.write("354 go ahead\r\n");
+        } else if (cmd === "QUIT") {
+          sock.end("221 bye\r\n");
+          return;
+        } else sock.write("250 OK\r\n");
+      }
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      resolve({
+        url: `smtp://127.0.0.1:${port}`,
+        count: () => n,
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
+      });
+    }),
+  );
+}

@@ -218,6 +218,14 @@ export async function postEntryAlone(input: PostInput): Promise<PostResult> {
   return post(async (sql, params) => ((await pgPool().query({ name: "loyalty_post_entry", text: sql, values: params })).rows as PostRow[])[0]!, input);
 }
 
+/**
+ * postEntry on a raw pg connection that is inside a transaction (the Stripe event applier,
+ * server/domain/orders/stripe-apply.ts, which writes through the pg pool instead of Prisma).
+ */
+export async function postEntryOnClient(client: { query: (q: { name: string; text: string; values: unknown[] }) => Promise<{ rows: unknown[] }> }, input: PostInput): Promise<PostResult> {
+  return post(async (sql, params) => ((await client.query({ name: "loyalty_post_entry", text: sql, values: params })).rows as PostRow[])[0]!, input);
+}
+
 /** Takes `points` from the customer's lots, soonest-expiring first (caller holds the customer lock). */
 export async function consumeLots(tx: Tx, customerId: string, points: number) {
   await tx.$executeRaw`

@@ -52,9 +52,14 @@ export async function campaignMultiplier(tx: Tx, customerId: string, at: Date): 
     },
     select: { config: true },
   });
+  return bestCampaignMultiplier(campaigns.map((c) => c.config));
+}
+
+/** The highest valid multiplier among campaign configs (1 when none). */
+export function bestCampaignMultiplier(configs: unknown[]): number {
   let best = 1;
-  for (const c of campaigns) {
-    const parsed = campaignConfig.safeParse(c.config);
+  for (const config of configs) {
+    const parsed = campaignConfig.safeParse(config);
     if (parsed.success) best = Math.max(best, parsed.data.multiplier);
   }
   return best;

@@ -99,10 +99,15 @@ let lastParsed: { json: string; settings: ProgramSettings } | undefined;
 export async function getSettings(tx: Tx): Promise<ProgramSettings> {
   // Read on every points-related page and write: one plain statement (sqlRows), not a Prisma query.
   const [row] = await sqlRows<{ value: unknown }[]>(tx, Prisma.sql`SELECT value FROM "Setting" WHERE key = ${SETTINGS_KEY}`);
-  if (!row) return DEFAULT_SETTINGS;
-  const json = JSON.stringify(row.value);
+  return settingsFromDocument(row ? row.value : null);
+}
+
+/** The settings of a stored document (null: none saved), as getSettings() (for callers reading the row with plain SQL). */
+export function settingsFromDocument(value: unknown): ProgramSettings {
+  if (value === null || value === undefined) return DEFAULT_SETTINGS;
+  const json = JSON.stringify(value);
   if (lastParsed?.json === json) return lastParsed.settings;
-  const settings = parseSettingsDocument(row.value);
+  const settings = parseSettingsDocument(value);
   lastParsed = { json, settings };
   return settings;
 }

@@ -70,7 +70,7 @@ export function hasPassed(order: Pick<Order, "status" | "paidAt" | "shippedAt" |
 
 const channelOf: Record<OrderActorKind, Channel> = { staff: "staff", stripe: "system", api: "api", import: "system", system: "system" };
 
-function orderUrl(number: string, appUrl?: string) {
+export function orderUrl(number: string, appUrl?: string) {
   return `${(appUrl ?? env().APP_URL).replace(/\/$/, "")}/orders/${encodeURIComponent(number)}`;
 }
 
