@@ -22,6 +22,20 @@ export function runPrisma(args: string[], databaseUrl: string): Promise<string> 
   });
 }
 
-export async function migrate(databaseUrl: string) {
-  await runPrisma(["migrate", "deploy"], databaseUrl);
+/**
+ * `prisma migrate deploy`. Several processes starting at once on one database (see README "Running
+ * several processes") queue on Prisma's migration advisory lock, which it gives up on after 10 s
+ * (P1002): then the migrations are being applied by another process, so wait and try again.
+ */
+export async function migrate(databaseUrl: string, opts: { attempts?: number } = {}) {
+  const attempts = opts.attempts ?? 6;
+  for (let i = 1; ; i++) {
+    try {
+      await runPrisma(["migrate", "deploy"], databaseUrl);
+      return;
+    } catch (e) {
+      const out = (e as { output?: string }).output ?? "";
+      if (i >= attempts || !/P1002/.test(out) || !/advisory lock/i.test(out)) throw e;
+    }
+  }
 }

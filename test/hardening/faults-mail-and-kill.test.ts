@@ -114,6 +114,7 @@ it("SIGKILL during a burst of webhooks, ticket replies and ledger writes, then a
     failed: missing.length + bad.length + lostMail + twice + (job === "completed" ? 0 : 1),
     detail: `${acked} acknowledged before the kill (${summarise(outcomes)}), ${inFlight} cut off by it; after restart: ${missing.length} acknowledged writes missing, ${numbers.length - lostMail}/${numbers.length} queued confirmation mails delivered (${twice} twice), pg-boss job ${job}`,
   });
+  recordHardening({ area: "requests", name: "acknowledged (2xx) writes before the SIGKILL, checked in the database after the restart", tried: acked, failed: missing.length });
   expect(victim.exitInfo()?.signal).toBe("SIGKILL");
   expect(bad.map((o) => `${o.kind} ${o.status} ${o.body.slice(0, 200)}`)).toEqual([]);
   expect(missing.map((o) => `${o.kind} ${o.key}`)).toEqual([]);

@@ -126,6 +126,7 @@ it("survives a PostgreSQL restart under page + webhook + write load: 503s while 
     failed,
     detail: `${outcomes.filter(ok).length} acknowledged, ${refused.length} answered 503 while down (${((upAt - downAt) / 1000).toFixed(1)} s), ${bad.length} unclear/500/hung, ${missing.length} acknowledged writes missing; after restart ok: ${JSON.stringify(okAfter)}; confirmation mail unsent ${unsent.length} (resent with the same Message-ID: ${resent}); pg-boss job ${job}; process exited: ${exited}`,
   });
+  recordHardening({ area: "requests", name: "acknowledged (2xx) writes during the PostgreSQL restart, checked in the database after", tried: outcomes.filter(ok).length, failed: missing.length });
   expect(exited, app!.logs().slice(-3000)).toBe(false);
   expect(bad.map((o) => `${o.kind} ${o.status} ${o.error ?? ""} ${o.body.slice(0, 200)}`), summarise(outcomes)).toEqual([]);
   expect(refused.length, "the outage was felt: some requests were refused with 503").toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import type { TestProject } from "vitest/node";
 import setupDatabase from "../setup/global-setup.ts";
-import { hardeningTable, readHardeningRows, REPORT_DIR } from "./report.ts";
+import { hardeningSummary, hardeningTable, readHardeningRows, REPORT_DIR } from "./report.ts";
 
 export default async function setup(project: TestProject) {
   fs.rmSync(REPORT_DIR, { recursive: true, force: true });
@@ -11,7 +11,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     const rows = readHardeningRows();
     if (rows.length) {
-      process.stdout.write(`\nHardening report (${new Date().toISOString()})\n\n${hardeningTable(rows)}\n\n`);
+      process.stdout.write(`\nHardening report (${new Date().toISOString()})\n\n${hardeningSummary(rows)}\n\n${hardeningTable(rows)}\n\n`);
       fs.writeFileSync("hardening-results.json", JSON.stringify({ date: new Date().toISOString(), rows }, null, 2) + "\n");
     }
     await teardown();

@@ -48,3 +48,22 @@ export function hardeningTable(rows: HardeningRow[]): string {
   for (const r of rows) out.push(`| ${r.area} | ${r.name} | ${r.tried} | ${r.failed} ${FAILED_LABEL[r.area]} | ${r.detail ?? ""} |`);
   return out.join("\n");
 }
+
+const SUMMARY: Record<HardeningArea, string> = {
+  faults: "faults tried / not survived",
+  payloads: "XSS payload placements tried / executed",
+  probes: "cross-customer probes tried / leaked",
+  input: "malformed inputs tried / crashed or unclear",
+  axe: "page checks (axe-core) / serious + critical violations",
+  requests: "acknowledged requests under faults / lost",
+};
+
+/** One line per area: the sums of its rows (the README's hardening table). */
+export function hardeningSummary(rows: HardeningRow[]): string {
+  const out = ["| what | tried | got through |", "|---|---:|---:|"];
+  for (const area of Object.keys(SUMMARY) as HardeningArea[]) {
+    const mine = rows.filter((r) => r.area === area);
+    if (mine.length) out.push(`| ${SUMMARY[area]} | ${mine.reduce((n, r) => n + r.tried, 0).toLocaleString("en")} | ${mine.reduce((n, r) => n + r.failed, 0)} |`);
+  }
+  return out.join("\n");
+}

@@ -816,6 +816,11 @@ async function prefetchLineItems(pool: pg.Pool, events: Claimed[], deps: StripeD
 
 async function runBatch(pool: pg.Pool, claimSql: string, claimValues: unknown[], deps: StripeDeps, prefetched: Awaited<ReturnType<typeof prefetchLineItems>>, mode: "batch" | "single"): Promise<BatchResult> {
   const client = await pool.connect();
+  // A connection lost while checked out (PostgreSQL restarting) is an 'error' event on the client:
+  // without a listener it would crash the process. The query in flight rejects with the same error.
+  let lost: Error | undefined;
+  const onLost = (e: Error) => (lost = e);
+  client.on("error", onLost);
   const results = new Map<string, ReceiveResult>();
   try {
     await client.query("BEGIN");
@@ -857,10 +862,12 @@ async function runBatch(pool: pg.Pool, claimSql: string, claimValues: unknown[],
     for (const [id, orderId] of ctx.applied) results.set(id, { status: "applied", orderId });
     return { results, claimed: claimed.length, applied: ctx.applied.size };
   } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
+    if (!lost) await client.query("ROLLBACK").catch(() => {});
     throw e;
   } finally {
-    client.release();
+    client.off("error", onLost);
+    // A broken connection is closed, not returned to the pool.
+    client.release(lost);
   }
 }
 
