@@ -63,7 +63,11 @@ export function hardeningSummary(rows: HardeningRow[]): string {
   const out = ["| what | tried | got through |", "|---|---:|---:|"];
   for (const area of Object.keys(SUMMARY) as HardeningArea[]) {
     const mine = rows.filter((r) => r.area === area);
-    if (mine.length) out.push(`| ${SUMMARY[area]} | ${mine.reduce((n, r) => n + r.tried, 0).toLocaleString("en")} | ${mine.reduce((n, r) => n + r.failed, 0)} |`);
+    if (!mine.length) continue;
+    // A fault row counts the requests it sent; the summary counts the faults themselves.
+    const tried = area === "faults" ? mine.length : mine.reduce((n, r) => n + r.tried, 0);
+    const failed = area === "faults" ? mine.filter((r) => r.failed > 0).length : mine.reduce((n, r) => n + r.failed, 0);
+    out.push(`| ${SUMMARY[area]} | ${tried.toLocaleString("en")} | ${failed} |`);
   }
   return out.join("\n");
 }
