@@ -126,7 +126,7 @@ export function benchRowsTable(rows: BenchRow[]): string {
   const out = ["| path | product | baseline (same run) | ratio | target | result |", "|---|---|---|---:|---|---|"];
   for (const r of rows) {
     const result = r.pass === null ? `not measured${r.note ? `: ${r.note}` : ""}` : r.pass ? "pass" : "FAIL";
-    out.push(`| ${r.path} | ${r.product} | ${r.baseline ?? "—"} | ${r.ratio === null ? "—" : r.ratio.toFixed(2)} | ${r.target} | ${result} |`);
+    out.push(`| ${r.path} | ${r.product} | ${r.baseline ?? "—"} | ${r.ratio === null ? "—" : r.ratio < 0.1 ? r.ratio.toFixed(3) : r.ratio.toFixed(2)} | ${r.target} | ${result} |`);
   }
   return out.join("\n");
 }
