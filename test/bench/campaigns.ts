@@ -17,7 +17,6 @@
 // BENCH_CAMPAIGN_PROFILE=<file> (write a CPU profile of the sink delivery phase, for DevTools).
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
-import net from "node:net";
 import os from "node:os";
 import { openDatabase } from "../../server/db/open.ts";
 import { parseEnv, setEnv } from "../../server/env.ts";
@@ -27,7 +26,7 @@ import { startOutboxDispatcher } from "../../server/mail/outbox.ts";
 import { closeTransport, configureTransport } from "../../server/mail/transport.ts";
 import type { Db } from "../../server/db/client.ts";
 import { createStaff } from "../factories/index.ts";
-import { intEnv, machine, progressLogger, recreateBenchDatabase } from "./lib.ts";
+import { intEnv, machine, progressLogger, recreateBenchDatabase, startCountingSmtpSink } from "./lib.ts";
 
 const BENCH_DB = "rapport_bench_campaigns";
 const CUSTOMERS = intEnv("BENCH_CAMPAIGN_CUSTOMERS", 100_000);
@@ -38,64 +37,6 @@ const FROM = "Rapport <no-reply@rapport.test>";
 
 const progress = progressLogger("bench:campaigns");
 
-
-/** A minimal SMTP server on loopback that accepts and counts messages (no parsing, no storage). */
-function startSink(): Promise<{ url: string; count(): number; close(): Promise<void> }> {
-  let n = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((sock) => {
-    sockets.add(sock);
-    sock.on("close", () => sockets.delete(sock));
-    sock.on("error", () => {});
-    let buf = "";
-    let inData = false;
-    sock.write("220 sink ESMTP\r\n");
-    sock.on("data", (chunk: Buffer) => {
-      buf += chunk.toString("latin1");
-      for (;;) {
-        if (inData) {
-          const end = buf.indexOf("\r\n.\r\n");
-          if (end < 0) {
-            buf = buf.slice(-4);
-            return;
-          }
-          buf = buf.slice(end + 5);
-          inData = false;
-          n++;
-          sock.write("250 2.0.0 queued\r\n");
-          continue;
-        }
-        const nl = buf.indexOf("\r\n");
-        if (nl < 0) return;
-        const cmd = buf.slice(0, Math.min(4, nl)).toUpperCase();
-        buf = buf.slice(nl + 2);
-        if (cmd === "EHLO") sock.write("250-sink\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n");
-        else if (cmd === "DATA") {
-          inData = true;
-          buf = `\r\n${buf}`; // the terminator's leading CRLF may be the one ending the DATA line
-          sock.write("354 go ahead\r\n");
-        } else if (cmd === "QUIT") {
-          sock.end("221 bye\r\n");
-          return;
-        } else sock.write("250 OK\r\n");
-      }
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      resolve({
-        url: `smtp://127.0.0.1:${port}`,
-        count: () => n,
-        close: () =>
-          new Promise<void>((r) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => r());
-          }),
-      });
-    }),
-  );
-}
 
 /** Peak RSS (MB) while `fn` runs, sampled every 100 ms. */
 async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peakRssMb: number }> {
@@ -199,7 +140,7 @@ async function main() {
   progress(env.DATABASE_URL ? `database ${BENCH_DB} on DATABASE_URL's server` : "embedded PostgreSQL under .data/bench-campaigns");
   const database = await openDatabase(env, { log: progress, poolMax: 12 });
   const db = database.db;
-  const sink = await startSink();
+  const sink = await startCountingSmtpSink();
   let capture: Awaited<ReturnType<typeof startCaptureServer>> | undefined;
   try {
     progress(`creating ${CUSTOMERS.toLocaleString("en")} customers (set-based)`);

@@ -19,10 +19,9 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { pgPool } from "../../server/db/client.ts";
-import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { openDatabase } from "../../server/db/open.ts";
 import { CSV_HEADER, importOrdersCsv, type ImportReport } from "../../server/domain/orders/csv-import.ts";
-import { intEnv, machine, progressLogger, recreateBenchDatabase, reportBenchRows, type BenchRow } from "./lib.ts";
+import { intEnv, machine, progressLogger, benchServer, recreateBenchDatabase, reportBenchRows, type BenchRow } from "./lib.ts";
 
 const BENCH_DB = "rapport_bench_import";
 const DATA_DIR = ".data/bench-import";
@@ -116,15 +115,8 @@ export async function benchImport(): Promise<BenchRow[]> {
   progress(`generating ${ROWS.toLocaleString("en")} rows in ${file}`);
   const bytes = await writeOrdersCsv(file, ROWS, run);
 
-  const base = process.env.DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  let serverUrl = base;
-  if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: DATA_DIR, port: EMBEDDED_PG_PORT, log: progress });
-    serverUrl = embedded.url;
-    stopEmbedded = embedded.stop;
-  }
-  const url = await recreateBenchDatabase(serverUrl, BENCH_DB, progress);
+  const server = await benchServer({ dataDir: DATA_DIR, port: EMBEDDED_PG_PORT, progress });
+  const url = await recreateBenchDatabase(server.url, BENCH_DB, progress);
   const database = await openDatabase({ DATABASE_URL: url, DATA_DIR, EMBEDDED_PG_PORT }, { log: progress });
   try {
     // Baseline first, then the product (both on a database that only holds the schema).
@@ -157,13 +149,13 @@ export async function benchImport(): Promise<BenchRow[]> {
           customersCreated: r.customersCreated,
           loadAvg1: os.loadavg()[0],
           machine: machine(),
-          database: base ? `${BENCH_DB} on DATABASE_URL's server` : `embedded PostgreSQL (${DATA_DIR})`,
+          database: process.env.DATABASE_URL ? `${BENCH_DB} on DATABASE_URL's server` : `embedded PostgreSQL (${DATA_DIR})`,
         },
       },
     ];
   } finally {
     await database.close();
-    await stopEmbedded?.();
+    await server.stop();
     fs.rmSync(file, { force: true });
   }
 }

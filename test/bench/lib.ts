@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ROOT } from "../../server/app.ts";
+import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 
 /** An integer knob from the environment (`dflt` when unset); throws a clear message when invalid. */
 export function intEnv(name: string, dflt: number, min = 1): number {
@@ -197,4 +198,14 @@ export function startCountingSmtpSink(): Promise<{ url: string; count(): number;
       });
     }),
   );
+}
+
+/**
+ * The PostgreSQL server a bench creates its database on: DATABASE_URL's server, else an embedded
+ * PostgreSQL under `dataDir` on `port` (stop it with `stop()` when done; a no-op for DATABASE_URL).
+ */
+export async function benchServer(opts: { dataDir: string; port: number; progress?: (m: string) => void }): Promise<{ url: string; stop: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => {} };
+  const embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.port, log: opts.progress });
+  return { url: embedded.url, stop: embedded.stop };
 }

@@ -17,11 +17,10 @@
 import os from "node:os";
 import { pathToFileURL } from "node:url";
 import { pgPool } from "../../server/db/client.ts";
-import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { openDatabase } from "../../server/db/open.ts";
 import { TouchpointBuffer } from "../../server/domain/touchpoints/buffer.ts";
 import type { TouchpointInput } from "../../server/domain/touchpoints/record.ts";
-import { intEnv, machine, progressLogger, recreateBenchDatabase, reportBenchRows, type BenchRow } from "./lib.ts";
+import { intEnv, machine, progressLogger, benchServer, recreateBenchDatabase, reportBenchRows, type BenchRow } from "./lib.ts";
 
 const BENCH_DB = "rapport_bench_touchpoints";
 const DATA_DIR = ".data/bench-touchpoints";
@@ -103,15 +102,8 @@ export async function benchTouchpoints(): Promise<BenchRow[]> {
   const CUSTOMERS = intEnv("BENCH_TOUCHPOINTS_CUSTOMERS", 10_000);
   const ROUNDS = intEnv("BENCH_TOUCHPOINTS_ROUNDS", 2);
   const BURST = intEnv("BENCH_TOUCHPOINTS_BURST", 500);
-  const base = process.env.DATABASE_URL;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  let serverUrl = base;
-  if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: DATA_DIR, port: EMBEDDED_PG_PORT, log: progress });
-    serverUrl = embedded.url;
-    stopEmbedded = embedded.stop;
-  }
-  const url = await recreateBenchDatabase(serverUrl, BENCH_DB, progress);
+  const server = await benchServer({ dataDir: DATA_DIR, port: EMBEDDED_PG_PORT, progress });
+  const url = await recreateBenchDatabase(server.url, BENCH_DB, progress);
   const database = await openDatabase({ DATABASE_URL: url, DATA_DIR, EMBEDDED_PG_PORT }, { log: progress });
   try {
     progress(`creating ${CUSTOMERS.toLocaleString("en")} customers`);
@@ -148,12 +140,12 @@ export async function benchTouchpoints(): Promise<BenchRow[]> {
         target: "≥ 0.50",
         pass: ratio >= 0.5,
         note: flushErrors ? `${flushErrors} failed flushes (retried)` : undefined,
-        data: { rows: N, customers: CUSTOMERS, burst: BURST, productSeconds: prodSecs, baselineSeconds: baseSecs, flushErrors, loadAvg1: os.loadavg()[0], machine: machine(), database: base ? `${BENCH_DB} on DATABASE_URL's server` : `embedded PostgreSQL (${DATA_DIR})` },
+        data: { rows: N, customers: CUSTOMERS, burst: BURST, productSeconds: prodSecs, baselineSeconds: baseSecs, flushErrors, loadAvg1: os.loadavg()[0], machine: machine(), database: process.env.DATABASE_URL ? `${BENCH_DB} on DATABASE_URL's server` : `embedded PostgreSQL (${DATA_DIR})` },
       },
     ];
   } finally {
     await database.close();
-    await stopEmbedded?.();
+    await server.stop();
   }
 }
 
