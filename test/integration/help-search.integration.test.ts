@@ -160,6 +160,23 @@ describe("help search", () => {
     expect(s.map((h) => h.slug)).toEqual(expected.slice(0, 5).map((id) => [...p1.hits, ...p2.hits].find((h) => h.id === id)!.slug));
   });
 
+  it("any-word fallback: when no article has every word, more of the words and words in the title rank first", async () => {
+    // Digits keep the words out of typo correction, so the all-words pass finds nothing and the
+    // any-word pass (help_search.hits_any, ranked by ts_rank) answers.
+    const [w1, w2, w3, none] = ["alpaca", "okapi", "tapir", "narwhal"].map((w) => `${w}${process.pid}`);
+    const make = (key: string, title: string, body: string, viewCount: number) =>
+      createHelpArticlePair(db(), { translationKey: `${key}-${SFX}`, viewCount, en: { slug: `${key}-${SFX}`, title, bodyMarkdown: body }, zh: { slug: `${key}-zh-${SFX}`, title: "动物", bodyMarkdown: "动物。" } });
+    const a = await make("anyw-title", `All about the ${w1}`, `Also the ${w2}, a cousin.`, 0);
+    const b = await make("anyw-two", "Zoo notes", `The ${w1} and the ${w2} share a pen.`, 0);
+    const c = await make("anyw-one-popular", "Zoo notes", `The ${w3} sleeps.`, 50);
+    const d = await make("anyw-one", "Zoo notes", `The ${w1} sleeps.`, 1);
+    const { caller } = await callerAs();
+    const r = await caller.help.search({ q: `${w1} ${w2} ${w3} ${none}`, locale: "en" });
+    expect(r.strategy).toBe("any-word");
+    expect(r.total).toBe(4);
+    expect(r.hits.map((h) => h.id)).toEqual([a.en.id, b.en.id, c.en.id, d.en.id]);
+  });
+
   it("treats query syntax as words (no tsquery injection)", async () => {
     const { caller } = await callerAs();
     for (const q of ["refund & | ! (", "':* <-> \\", "'; DROP TABLE \"HelpArticle\"; --", "   "]) {

@@ -69,8 +69,9 @@ function tsquerySql(text: string, zh: boolean) {
 /**
  * One search pass in one statement, built so that the expensive parts run only where they are
  * needed (issue #14; README "Decisions" 11):
- * 1. `hit`: help_search.hits (migration 20261204210000): the matching published documents of the
- *    locale through the GIN index, with their ts_rank_cd — read from help_search.doc alone (it
+ * 1. `hit`: help_search.hits (migration 20261204210000; hits_any for the any-word fallback,
+ *    ranked by ts_rank): the matching published documents of the locale through the GIN index,
+ *    with their rank — read from help_search.doc alone (it
  *    carries the article's locale and publishedAt), no article text;
  * 2. `cut`: the rank of the last row of the requested page; only matches ranked at least that high
  *    can be on the page, so only those are joined to their articles for the tie-break on
@@ -79,15 +80,18 @@ function tsquerySql(text: string, zh: boolean) {
  * The article's own locale and publishedAt are checked again on the page rows, so a draft can
  * never be shown even if its search document were stale.
  */
-async function run(db: Tx, tsq: string, zh: boolean, locale: Locale, o: Required<Pick<SearchOptions, "limit" | "offset" | "snippets">>): Promise<{ rows: Row[]; total: number }> {
+async function run(db: Tx, tsq: string, zh: boolean, locale: Locale, o: Required<Pick<SearchOptions, "limit" | "offset" | "snippets">>, mode: "and" | "or" = "and"): Promise<{ rows: Row[]; total: number }> {
   const query = tsquerySql(tsq, zh);
+  // All-words passes rank by cover density (words close together first); the any-word fallback
+  // by ts_rank, which needs no cover computation (migration 20261205000000).
+  const hits = mode === "or" ? Prisma.sql`help_search.hits_any` : Prisma.sql`help_search.hits`;
   const dbLocale = toDbLocale(locale);
   const headline = o.snippets && !zh
     ? Prisma.sql`ts_headline('english', d.plain, ${query}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "`})`
     : Prisma.sql`NULL::text`;
   const plain = o.snippets && zh ? Prisma.sql`d.plain` : Prisma.sql`NULL::text`;
   const rows = await readRows<Row>(db, Prisma.sql`
-    WITH hit AS MATERIALIZED (SELECT id, rank FROM help_search.hits(${query}, ${dbLocale}::"Locale")),
+    WITH hit AS MATERIALIZED (SELECT id, rank FROM ${hits}(${query}, ${dbLocale}::"Locale")),
     cut AS (SELECT rank FROM hit ORDER BY rank DESC LIMIT 1 OFFSET ${o.limit + o.offset - 1}),
     page AS (
       SELECT h.id, h.rank, a."viewCount"
@@ -165,7 +169,7 @@ export async function searchArticles(db: Tx, opts: SearchOptions): Promise<Searc
   }
   const any = zh ? [...terms.cjk, ...words] : words;
   if (any.length > 1 || (zh && terms.cjk.length > 0 && any.length !== all.length)) {
-    r = await run(db, tsqueryText(any, { mode: "or", prefix: opts.prefix }), zh, locale, o);
+    r = await run(db, tsqueryText(any, { mode: "or", prefix: opts.prefix }), zh, locale, o, "or");
     if (r.total) return { hits: hitsOf(r.rows, locale, { ...terms, words }), total: r.total, locale, correctedQuery: corrected, strategy: "any-word" };
   }
   return empty;
