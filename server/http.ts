@@ -91,6 +91,9 @@ export async function createHttpApp(opts: HttpOptions) {
           if (isDatabaseUnavailable(e)) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: DB_UNAVAILABLE_MESSAGE, cause: e });
           throw e;
         }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") opts.log(`[trpc] ${path ?? "?"}: ${error.cause?.stack ?? error.stack ?? error.message}`);
+      },
       responseMeta: ({ errors }) => (errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "Retry-After": String(DB_RETRY_AFTER_SECONDS) }) } : {}),
     }),
   );

@@ -38,12 +38,17 @@ export function fieldErrorsOf(error: unknown): Record<string, FieldMessage> | un
   return undefined;
 }
 
+export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again.";
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
   .create({
     errorFormatter({ shape, error }) {
-      return { ...shape, data: { ...shape.data, stack: undefined, fieldErrors: fieldErrorsOf(error.cause) ?? null } };
+      // An unexpected failure (a bug, a driver error) keeps its text on the server (logged by the
+      // HTTP adapter's onError): its message can name tables, hosts or values of other rows.
+      const message = error.code === "INTERNAL_SERVER_ERROR" && !(error.cause instanceof AppError) ? INTERNAL_ERROR_MESSAGE : shape.message;
+      return { ...shape, message, data: { ...shape.data, stack: undefined, fieldErrors: fieldErrorsOf(error.cause) ?? null } };
     },
   });
 
