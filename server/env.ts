@@ -2,12 +2,43 @@
 // reading it anywhere else; nothing else in the server reads process.env directly.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
 const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), "must be a postgresql:// connection URL, e.g. postgresql://user:pass@host:5432/db");
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+function isProxyAddress(token: string) {
+  const [ip, bits, extra] = token.split("/");
+  if (extra !== undefined || !ip) return false;
+  const family = net.isIP(ip);
+  if (!family) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Which proxies in front of the app are trusted to set X-Forwarded-For / -Proto (Express's
+ * "trust proxy"): their client address is used for per-IP rate limits and the audit log. Default
+ * loopback (a proxy on the same host). A comma-separated list of addresses, CIDR ranges and the
+ * names loopback, linklocal, uniquelocal; a number of hops; or "false" to trust none.
+ */
+const trustProxy = z
+  .string()
+  .transform((v, ctx): string | number | false => {
+    const value = v.trim().toLowerCase();
+    if (value === "false" || value === "none") return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const tokens = value.split(",").map((x) => x.trim()).filter(Boolean);
+    const bad = tokens.filter((x) => !PROXY_NAMES.has(x) && !isProxyAddress(x));
+    if (!tokens.length || bad.length) {
+      ctx.addIssue({ code: "custom", message: `must be false, a number of hops, or addresses / CIDR ranges / loopback, linklocal, uniquelocal separated by commas (not understood: ${bad.join(", ") || "empty"})` });
+      return z.NEVER;
+    }
+    return tokens.join(",");
+  });
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -44,6 +75,7 @@ const schema = z.object({
   TOUCHPOINT_VIEWS: z.enum(["on", "off"]).default("on"),
   /** Seconds a mail being sent stays claimed before another pass may take it over (crash recovery). */
   OUTBOX_LEASE_SECONDS: z.coerce.number().int("must be a whole number").min(1, "must be at least 1").max(86_400, "must be at most 86400").default(120),
+  TRUST_PROXY: trustProxy.default("loopback"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -58,7 +58,7 @@ export async function createHttpApp(opts: HttpOptions) {
   const { services } = opts;
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", services.env.TRUST_PROXY);
   app.use(securityHeaders);
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });

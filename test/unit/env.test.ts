@@ -1,3 +1,5 @@
+import type { AddressInfo } from "node:net";
+import express from "express";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "../../server/env.ts";
 
@@ -24,5 +26,36 @@ describe("configuration", () => {
 
   it("treats empty variables as unset", () => {
     expect(parseEnv({ DATABASE_URL: "", SESSION_SECRET: "s".repeat(32) }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("TRUST_PROXY: loopback by default; addresses, ranges, hops or false; anything else is refused by name", () => {
+    const secret = { SESSION_SECRET: "s".repeat(32) };
+    expect(parseEnv(secret).TRUST_PROXY).toBe("loopback");
+    expect(parseEnv({ ...secret, TRUST_PROXY: "10.0.0.0/8, 192.168.1.7,loopback" }).TRUST_PROXY).toBe("10.0.0.0/8,192.168.1.7,loopback");
+    expect(parseEnv({ ...secret, TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
+    expect(parseEnv({ ...secret, TRUST_PROXY: "false" }).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ ...secret, TRUST_PROXY: "fd00::/8" }).TRUST_PROXY).toBe("fd00::/8");
+    for (const bad of ["10.0.0.0/33", "proxy.example.com", "10.0.0.1/8/1", "*"]) {
+      expect(() => parseEnv({ ...secret, TRUST_PROXY: bad })).toThrow(/TRUST_PROXY: must be false, a number of hops/);
+    }
+  });
+
+  it("TRUST_PROXY decides whose X-Forwarded-For sets the client address", async () => {
+    const ipSeen = async (trust: string) => {
+      const app = express();
+      app.set("trust proxy", parseEnv({ SESSION_SECRET: "s".repeat(32), TRUST_PROXY: trust }).TRUST_PROXY);
+      app.get("/", (req, res) => void res.send(req.ip));
+      const server = app.listen(0, "127.0.0.1");
+      await new Promise((r) => server.once("listening", r));
+      try {
+        const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { headers: { "X-Forwarded-For": "203.0.113.9" } });
+        return await res.text();
+      } finally {
+        server.close();
+      }
+    };
+    expect(await ipSeen("loopback")).toBe("203.0.113.9");
+    expect(await ipSeen("10.0.0.0/8")).toBe("127.0.0.1");
+    expect(await ipSeen("false")).toBe("127.0.0.1");
   });
 });
