@@ -17,7 +17,8 @@ import { startRapport } from "../../server/app.ts";
 import { pgPool } from "../../server/db/client.ts";
 import { openDatabase } from "../../server/db/open.ts";
 import { parseEnv } from "../../server/env.ts";
-import { CSV_HEADER, importOrdersCsv } from "../../server/domain/orders/csv-import.ts";
+import { importOrdersCsv } from "../../server/domain/orders/csv-import.ts";
+import { writeOrdersCsv } from "./import.ts";
 import { freePort, percentileFloor, progressLogger } from "./lib.ts";
 import { checkoutSession, newPayment, paymentIntent, refund, refundedCharge, signed, stripeEvent, WEBHOOK_SECRET } from "../integration/orders-backend-fixtures.ts";
 
@@ -152,31 +153,7 @@ if (!values["skip-csv"]) {
   const run = Date.now().toString(36);
   const file = path.join(DATA_DIR, `orders-${ROWS}-${run}.csv`);
   progress(`generating ${ROWS} rows in ${file}`);
-  const statuses = ["delivered", "delivered", "delivered", "delivered", "shipped", "paid", "placed", "cancelled", "refunded"];
-  const customers = Math.max(1, Math.floor(ROWS / 8));
-  const out = fs.createWriteStream(file);
-  const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once("drain", () => r())));
-  await write(`${CSV_HEADER.join(",")}\n`);
-  const seen = new Set<number>();
-  let buf = "";
-  let x = 12345;
-  const rand = () => ((x = (x * 1103515245 + 12345) & 0x7fffffff), x / 0x7fffffff);
-  const start = Date.UTC(1997, 0, 1);
-  for (let i = 0; i < ROWS; i++) {
-    const c = Math.floor(rand() * customers);
-    const first = !seen.has(c);
-    seen.add(c);
-    const day = new Date(start + Math.floor(rand() * 540) * 86400_000).toISOString().slice(0, 10);
-    const total = (Math.floor(rand() * 20000) / 100).toFixed(2);
-    buf += `b${run}-${c},${first ? `c${c}.${run}@bench.example` : ""},${first ? `Customer ${c}` : ""},B${run}-${i},${day},USD,${total},${statuses[i % statuses.length]}\n`;
-    if (buf.length > 1 << 20) {
-      await write(buf);
-      buf = "";
-    }
-  }
-  await write(buf);
-  await new Promise<void>((r) => out.end(() => r()));
-  const bytes = fs.statSync(file).size;
+  const bytes = await writeOrdersCsv(file, ROWS, run);
 
   const database = await openDatabase({ DATABASE_URL: databaseUrl, DATA_DIR, EMBEDDED_PG_PORT: 54359 }, { log: progress });
   try {
