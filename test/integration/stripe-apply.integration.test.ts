@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Rapport } from "../../server/app.ts";
 import { db, pgPool } from "../../server/db/client.ts";
-import { applyStoredStripeEvents, storeStripeEvent } from "../../server/domain/orders/stripe-apply.ts";
+import { applyStoredStripeEvents, storeStripeEvent, StripeEventApplier } from "../../server/domain/orders/stripe-apply.ts";
 import { applyPendingStripeEvents, receiveStripeEvent, type StripeEventLike } from "../../server/domain/orders/stripe-events.ts";
 import { placeOrder, transitionOrder } from "../../server/domain/orders/lifecycle.ts";
 import { startTestApp } from "../setup/app.ts";
@@ -128,6 +128,20 @@ describe("the Stripe event applier", () => {
       expect(e.ledger).toEqual([["EARN", 0, 46, 0], ["REVERSE", 0, -6, 0]]);
       expect(e.balance).toEqual({ available: 0, pending: 40, debt: 0 });
     }
+  });
+
+  it("answers a wait when another process's applier applied the event (several processes on one database)", async () => {
+    const e = eventsOf(newPayment());
+    await store(e.checkout);
+    // This process's applier is never kicked: like a second process whose applier lost the claim.
+    const mine = new StripeEventApplier(() => pgPool(), {}, { pollMs: 50 });
+    const waiting = mine.wait(e.checkout.id, 150_000);
+    const other = await applyStoredStripeEvents(pgPool(), {}, { ids: [e.checkout.id] });
+    expect(other.applied).toBe(1);
+    const orderId = (await db().stripeEvent.findUniqueOrThrow({ where: { id: e.checkout.id } })).orderId;
+    expect(orderId).toEqual(expect.any(String));
+    // Without reading the stored state it would wait the full 150 s and answer null ("queued").
+    await expect(waiting).resolves.toEqual({ status: "applied", orderId });
   });
 
   it("keeps an event that breaks a rule with its reason, and applies the rest of its batch", async () => {

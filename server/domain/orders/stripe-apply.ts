@@ -978,7 +978,7 @@ export class StripeEventApplier {
   constructor(
     private readonly pool: () => pg.Pool,
     private readonly deps: StripeDeps,
-    private readonly opts: { batch?: number; workers?: number; onApplied?: () => void; log?: (m: string) => void } = {},
+    private readonly opts: { batch?: number; workers?: number; onApplied?: () => void; log?: (m: string) => void; pollMs?: number } = {},
   ) {
     const n = Math.max(1, opts.workers ?? 4);
     this.running = Array.from({ length: n }, () => false);
@@ -1019,7 +1019,38 @@ export class StripeEventApplier {
       }, ms);
       list.push(finish);
       this.waiters.set(id, list);
+      this.schedulePoll();
     });
+  }
+
+  private poll: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * With several processes on one database, another process's applier may claim an event this one
+   * stored (the same partition of the same event id): its own batches then never see it. While
+   * anyone waits, the stored state of the awaited events is read every `pollMs` (250 ms) and
+   * settles those applied (or held with a reason) elsewhere. One small read, only while waiting.
+   */
+  private schedulePoll() {
+    if (this.poll) return;
+    this.poll = setTimeout(() => void this.settleFromDatabase(), this.opts.pollMs ?? 250);
+    this.poll.unref?.();
+  }
+
+  private async settleFromDatabase() {
+    this.poll = null;
+    const ids = [...this.waiters.keys()];
+    if (!ids.length) return;
+    try {
+      const { rows } = await this.pool().query<{ id: string; orderId: string | null; applied: boolean; error: string | null }>(
+        `SELECT "id", "orderId", "appliedAt" IS NOT NULL AS "applied", "error" FROM "StripeEvent" WHERE "id" = ANY($1::text[]) AND ("appliedAt" IS NOT NULL OR "error" IS NOT NULL)`,
+        [ids],
+      );
+      this.settle(new Map(rows.map((r): [string, ReceiveResult] => [r.id, r.applied ? { status: "applied", orderId: r.orderId } : { status: "pending", reason: r.error ?? "" }])));
+    } catch {
+      // The database is away: the waits run out into "queued", which is still true.
+    }
+    if (this.waiters.size) this.schedulePoll();
   }
 
   private settle(results: Map<string, ReceiveResult>) {
